@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: MIT
+// hermes-service umbrella header: includes every public header.
+#pragma once
+
+#include "service/error.hpp"
+#include "service/launchd.hpp"
+#include "service/paths.hpp"
+#include "service/systemd.hpp"
+#include "service/version.hpp"

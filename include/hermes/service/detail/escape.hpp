@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: MIT
+// The escaping rules: one function per value grammar, which validates and writes in one place.
+// Internal: not part of the API. Rules as observed on systemd 252 and XML 1.0 (see docs/escaping.md).
+#pragma once
+
+#include <cstddef>      // std::size_t
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+#include "../error.hpp"
+#include "utf8.hpp"
+
+namespace hermes::service {
+inline namespace v1 {
+namespace detail {
+
+/// Counts bytes: the first pass of a writer sizes its output (one allocation per build()).
+struct size_sink {
+    std::size_t size = 0;
+    void put(char) noexcept { ++size; }
+    void put(std::string_view s) noexcept { size += s.size(); }
+};
+
+/// Appends to a string: the second pass writes.
+struct string_sink {
+    std::string* out;
+    void put(char c) { out->push_back(c); }
+    void put(std::string_view s) { out->append(s); }
+};
+
+/// Success of a validating writer, or the first error it met.
+using status = result<void>;
+
+[[nodiscard]] inline std::string character_name(char32_t cp) {
+    switch (cp) {
+        case 0: return "a NUL character (U+0000)";
+        case '\n': return "a newline (U+000A)";
+        case '\r': return "a carriage return (U+000D)";
+        case '\t': return "a tab (U+0009)";
+        default: return "the control character " + describe_code_point(cp);
+    }
+}
+
+/// "contains a newline (U+000A) at character 5 (byte 5); <why>"
+[[nodiscard]] inline unexpected_error char_error(errc code, std::string_view field, std::string_view value,
+                                                 std::size_t offset, char32_t cp, std::string_view why) {
+    std::string message = "contains " + character_name(cp) + " at " + describe_position(value, offset);
+    if (!why.empty()) message.append("; ").append(why);
+    return make_error(code, std::string(field), std::move(message));
+}
+
+[[nodiscard]] inline unexpected_error utf8_error(std::string_view field, std::string_view value,
+                                                 std::size_t offset) {
+    return make_error(errc::invalid_utf8, std::string(field),
+                      "is not valid UTF-8: byte " +
+                          describe_byte(static_cast<unsigned char>(value[offset])) + " at " +
+                          describe_position(value, offset) + " does not start a valid sequence");
+}
+
+[[nodiscard]] constexpr bool is_control(char32_t cp) noexcept { return cp < 0x20 || cp == 0x7F; }
+
+[[nodiscard]] constexpr bool is_ascii_alpha(char c) noexcept {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+[[nodiscard]] constexpr bool is_ascii_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+[[nodiscard]] constexpr bool is_ascii_alnum(char c) noexcept {
+    return is_ascii_alpha(c) || is_ascii_digit(c);
+}
+
+template <class Sink>
+void put_hex_escape(Sink& sink, unsigned char b) {
+    constexpr std::string_view digits = "0123456789abcdef";
+    sink.put('\\');
+    sink.put('x');
+    sink.put(digits[b >> 4]);
+    sink.put(digits[b & 0xF]);
+}
+
+/// The inside of a double-quoted systemd word and its closing quote: C escapes for `\ "` and
+/// controls, `%%`, and `$$` when `double_dollar`. Any byte but NUL can be carried (invalid UTF-8 as
+/// \xHH when `allow_raw_bytes`).
+template <class Sink>
+status put_quoted_body(Sink& sink, std::string_view value, std::string_view field, bool double_dollar,
+                       bool allow_raw_bytes, std::string_view what) {
+    for (std::size_t pos = 0; pos < value.size();) {
+        const std::size_t at = pos;
+        const char32_t cp = decode_utf8(value, pos);
+        if (cp == invalid_code_point) {
+            if (!allow_raw_bytes) return utf8_error(field, value, at);
+            put_hex_escape(sink, static_cast<unsigned char>(value[at]));
+            continue;
+        }
+        switch (cp) {
+            case 0:
+                return char_error(errc::control_character, field, value, at, cp,
+                                  std::string(what) + " cannot carry a NUL byte");
+            case '\\': sink.put("\\\\"); break;
+            case '"': sink.put("\\\""); break;
+            case '%': sink.put("%%"); break;
+            case '$': sink.put(double_dollar ? "$$" : "$"); break;
+            case '\n': sink.put("\\n"); break;
+            case '\t': sink.put("\\t"); break;
+            case '\r': sink.put("\\r"); break;
+            default:
+                if (is_control(cp)) {
+                    put_hex_escape(sink, static_cast<unsigned char>(cp));
+                } else {
+                    sink.put(value.substr(at, pos - at));
+                }
+        }
+    }
+    sink.put('"');
+    return {};
+}
+
+/// A whole double-quoted word: the opening quote, then put_quoted_body.
+template <class Sink>
+status put_quoted_word(Sink& sink, std::string_view value, std::string_view field, bool double_dollar,
+                       bool allow_raw_bytes, std::string_view what) {
+    sink.put('"');
+    return put_quoted_body(sink, value, field, double_dollar, allow_raw_bytes, what);
+}
+
+/// Exec* executable (first word): absolute, and free of what systemd refuses or cannot unescape there.
+template <class Sink>
+status put_exec_executable(Sink& sink, std::string_view value, std::string_view field) {
+    if (value.empty()) return make_error(errc::empty_value, std::string(field), "the executable path is empty");
+    if (value.front() != '/')
+        return make_error(errc::relative_path, std::string(field),
+                          "the executable must be an absolute path, got \"" + std::string(value) + "\"");
+    if (value.back() == '/')
+        return make_error(errc::invalid_value, std::string(field),
+                          "the executable path ends in '/', which names a directory");
+    for (std::size_t pos = 0; pos < value.size();) {
+        const std::size_t at = pos;
+        const char32_t cp = decode_utf8(value, pos);
+        if (cp == invalid_code_point) return utf8_error(field, value, at);
+        if (is_control(cp))
+            return char_error(errc::control_character, field, value, at, cp,
+                              "systemd refuses control characters in the executable path");
+        if (cp == '"' || cp == '\'' || cp == '\\')
+            return make_error(errc::unrepresentable, std::string(field),
+                              "contains '" + std::string(1, static_cast<char>(cp)) + "' at " +
+                                  describe_position(value, at) +
+                                  "; systemd refuses quotes and backslashes in the executable path "
+                                  "(run it through /usr/bin/env or a symlink)");
+        if (cp == '$')
+            return make_error(errc::unrepresentable, std::string(field),
+                              "contains '$' at " + describe_position(value, at) +
+                                  "; systemd expands '$' in argv[0] but not in the executable path, so "
+                                  "no spelling gives both back exactly");
+    }
+    return put_quoted_word(sink, value, field, /*double_dollar=*/false, /*allow_raw_bytes=*/false,
+                           "the executable path");
+}
+
+/// `[A-Za-z_][A-Za-z0-9_]*`, the environment-variable names systemd accepts.
+[[nodiscard]] inline status check_environment_name(std::string_view name, std::string_view field) {
+    if (name.empty()) return make_error(errc::empty_value, std::string(field), "the variable name is empty");
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const char c = name[i];
+        if (c == '_' || is_ascii_alpha(c) || (i > 0 && is_ascii_digit(c))) continue;
+        return make_error(errc::invalid_name, std::string(field),
+                          "variable name \"" + std::string(name) + "\" has '" + std::string(1, c) +
+                              "' at byte " + std::to_string(i + 1) +
+                              "; names are ASCII letters, digits and '_', not starting with a digit");
+    }
+    return {};
+}
+
+/// Marks an Exec* argument made by systemd::variable(): NUL cannot occur in a real argument.
+inline constexpr char variable_marker = '\0';
+
+/// Exec* argument after the first: double-quoted, C escapes, `%%`, `$$`; any byte but NUL.
+/// A systemd::variable() token is written as `"${NAME}"` for systemd to expand at exec time.
+template <class Sink>
+status put_exec_argument(Sink& sink, std::string_view value, std::string_view field) {
+    if (!value.empty() && value.front() == variable_marker) {
+        const std::string_view name = value.substr(1);
+        if (auto ok = check_environment_name(name, field); !ok) return ok;
+        sink.put("\"${");
+        sink.put(name);
+        sink.put("}\"");
+        return {};
+    }
+    return put_quoted_word(sink, value, field, /*double_dollar=*/true, /*allow_raw_bytes=*/true,
+                           "a command-line argument");
+}
+
+/// Environment= item `"NAME=value"`: C escapes and `%%`; `$` is literal there; value must be UTF-8.
+template <class Sink>
+status put_environment_assignment(Sink& sink, std::string_view name, std::string_view value,
+                                  std::string_view field) {
+    if (auto ok = check_environment_name(name, field); !ok) return ok;
+    sink.put('"');
+    sink.put(name);
+    sink.put('=');
+    return put_quoted_body(sink, value, field, /*double_dollar=*/false, /*allow_raw_bytes=*/false,
+                           "an environment value");
+}
+
+/// Checks shared by unquoted values: UTF-8, no control characters, nothing systemd would trim
+/// or read as a line continuation.
+[[nodiscard]] inline status check_unquoted(std::string_view value, std::string_view field,
+                                           std::string_view what) {
+    for (std::size_t pos = 0; pos < value.size();) {
+        const std::size_t at = pos;
+        const char32_t cp = decode_utf8(value, pos);
+        if (cp == invalid_code_point) return utf8_error(field, value, at);
+        if (is_control(cp))
+            return char_error(errc::control_character, field, value, at, cp,
+                              std::string(what) + " is written unquoted and cannot carry control characters");
+    }
+    if (value.front() == ' ' || value.back() == ' ')
+        return make_error(errc::unrepresentable, std::string(field),
+                          "starts or ends with a space, which systemd strips from " + std::string(what));
+    if (value.back() == '\\')
+        return make_error(errc::unrepresentable, std::string(field),
+                          "ends with a backslash, which systemd reads as a line continuation");
+    return {};
+}
+
+/// Writes `value` with every `%` doubled (specifier escaping for unquoted values).
+template <class Sink>
+void put_percent_doubled(Sink& sink, std::string_view value) {
+    for (std::size_t start = 0;;) {
+        const std::size_t pct = value.find('%', start);
+        sink.put(value.substr(start, pct - start));
+        if (pct == std::string_view::npos) return;
+        sink.put("%%");
+        start = pct + 1;
+    }
+}
+
+/// Absolute path written unquoted (WorkingDirectory=, StandardOutput=file:...): `%%`, no `..`.
+template <class Sink>
+status put_path(Sink& sink, std::string_view value, std::string_view field) {
+    if (value.empty()) return make_error(errc::empty_value, std::string(field), "the path is empty");
+    if (value.front() != '/')
+        return make_error(errc::relative_path, std::string(field),
+                          "must be an absolute path, got \"" + std::string(value) + "\"");
+    if (auto ok = check_unquoted(value, field, "a path"); !ok) return ok;
+    if (value.size() >= 4096)
+        return make_error(errc::out_of_range, std::string(field),
+                          "is " + std::to_string(value.size()) + " bytes; paths are limited to 4095");
+    for (std::size_t start = 1; start <= value.size();) {
+        std::size_t end = value.find('/', start);
+        if (end == std::string_view::npos) end = value.size();
+        const std::string_view segment = value.substr(start, end - start);
+        if (segment == "..")
+            return make_error(errc::not_normalized, std::string(field),
+                              "has a '..' segment at " + describe_position(value, start) +
+                                  "; systemd refuses it, pass the resolved path");
+        if (segment.size() > 255)
+            return make_error(errc::out_of_range, std::string(field),
+                              "has a path segment of " + std::to_string(segment.size()) +
+                                  " bytes; segments are limited to 255");
+        start = end + 1;
+    }
+    put_percent_doubled(sink, value);
+    return {};
+}
+
+/// Literal text (Description=, set()): unquoted, no C escapes, `%%`; one line, untrimmed.
+template <class Sink>
+status put_literal(Sink& sink, std::string_view value, std::string_view field) {
+    if (value.empty()) return make_error(errc::empty_value, std::string(field), "the value is empty");
+    if (auto ok = check_unquoted(value, field, "this setting"); !ok) return ok;
+    put_percent_doubled(sink, value);
+    return {};
+}
+
+/// XML 1.0 character data: `& < > " '` as references, CR as `&#13;`; characters XML cannot carry refused.
+template <class Sink>
+status put_xml_text(Sink& sink, std::string_view value, std::string_view field) {
+    for (std::size_t pos = 0; pos < value.size();) {
+        const std::size_t at = pos;
+        const char32_t cp = decode_utf8(value, pos);
+        if (cp == invalid_code_point) return utf8_error(field, value, at);
+        switch (cp) {
+            case '&': sink.put("&amp;"); continue;
+            case '<': sink.put("&lt;"); continue;
+            case '>': sink.put("&gt;"); continue;
+            case '"': sink.put("&quot;"); continue;
+            case '\'': sink.put("&#x27;"); continue;
+            case '\r': sink.put("&#13;"); continue;
+            case '\n':
+            case '\t': sink.put(static_cast<char>(cp)); continue;
+            default: break;
+        }
+        if (cp < 0x20)
+            return char_error(errc::control_character, field, value, at, cp,
+                              "XML 1.0 cannot carry it, not even as a character reference");
+        if (cp == 0xFFFE || cp == 0xFFFF)
+            return make_error(errc::unrepresentable, std::string(field),
+                              "contains the non-character " + describe_code_point(cp) + " at " +
+                                  describe_position(value, at) + ", which XML 1.0 cannot carry");
+        sink.put(value.substr(at, pos - at));
+    }
+    return {};
+}
+
+// ---- names -------------------------------------------------------------------------------
+
+[[nodiscard]] inline unexpected_error name_error(std::string_view field, std::string_view name,
+                                                 std::size_t at, std::string_view rule) {
+    return make_error(errc::invalid_name, std::string(field),
+                      "\"" + std::string(name) + "\" has '" + std::string(1, name[at]) + "' at " +
+                          describe_position(name, at) + "; " + std::string(rule));
+}
+
+/// A unit name: `prefix[@instance].suffix`, prefix characters `[A-Za-z0-9:_.\-]`, at most 255 bytes.
+[[nodiscard]] inline status check_unit_name(std::string_view name, std::string_view field) {
+    constexpr std::string_view rule =
+        "unit names use ASCII letters, digits, ':', '-', '_', '.', '\\' and one '@' (escape other "
+        "text with escape_unit_name)";
+    if (name.empty()) return make_error(errc::empty_value, std::string(field), "the unit name is empty");
+    if (name.size() > 255)
+        return make_error(errc::out_of_range, std::string(field),
+                          "unit name is " + std::to_string(name.size()) + " bytes; the limit is 255");
+    const std::size_t dot = name.rfind('.');
+    constexpr std::string_view suffixes[] = {"service", "socket", "device", "mount",
+                                             "automount", "swap", "target", "path",
+                                             "timer", "slice", "scope"};
+    bool known_suffix = false;
+    if (dot != std::string_view::npos)
+        for (const std::string_view s : suffixes) known_suffix = known_suffix || name.substr(dot + 1) == s;
+    if (!known_suffix || dot == 0)
+        return make_error(errc::invalid_name, std::string(field),
+                          "\"" + std::string(name) +
+                              "\" does not end in a unit type such as .service or .target");
+    std::size_t ats = 0;
+    for (std::size_t i = 0; i < dot; ++i) {
+        const char c = name[i];
+        if (c == '@') {
+            if (++ats > 1 || i == 0) return name_error(field, name, i, rule);
+            continue;
+        }
+        if (!(is_ascii_alnum(c) || c == ':' || c == '-' || c == '_' || c == '.' || c == '\\'))
+            return name_error(field, name, i, rule);
+    }
+    return {};
+}
+
+/// A user or group: a numeric id, or `[A-Za-z_][A-Za-z0-9_.-]*` up to 256 bytes.
+[[nodiscard]] inline status check_user_name(std::string_view name, std::string_view field) {
+    constexpr std::string_view rule =
+        "user and group names are ASCII letters, digits, '_', '.' and '-', not starting with a digit "
+        "or '-' (or a numeric id)";
+    if (name.empty()) return make_error(errc::empty_value, std::string(field), "the name is empty");
+    if (name.size() > 256)
+        return make_error(errc::out_of_range, std::string(field),
+                          "name is " + std::to_string(name.size()) + " bytes; the limit is 256");
+    bool all_digits = true;
+    for (const char c : name) all_digits = all_digits && is_ascii_digit(c);
+    if (all_digits) {
+        if (name.size() > 10 || std::stoull(std::string(name)) >= 4294967295ULL)
+            return make_error(errc::out_of_range, std::string(field),
+                              "numeric id " + std::string(name) + " is above 4294967294");
+        return {};
+    }
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const char c = name[i];
+        if (c == '_' || is_ascii_alpha(c)) continue;
+        if (i > 0 && (is_ascii_digit(c) || c == '.' || c == '-')) continue;
+        return name_error(field, name, i, rule);
+    }
+    return {};
+}
+
+/// A section or key name: `[A-Za-z][A-Za-z0-9_-]*` (covers systemd's keys and X- extensions).
+[[nodiscard]] inline status check_directive_name(std::string_view name, std::string_view field) {
+    if (name.empty()) return make_error(errc::empty_value, std::string(field), "the name is empty");
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const char c = name[i];
+        if (is_ascii_alpha(c) || (i > 0 && (is_ascii_digit(c) || c == '-' || c == '_'))) continue;
+        return name_error(field, name, i,
+                          "section and directive names are ASCII letters, digits, '-' and '_', "
+                          "starting with a letter");
+    }
+    return {};
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace hermes::service
