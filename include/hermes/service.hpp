@@ -3,7 +3,9 @@
 #pragma once
 
 #include "service/error.hpp"
+#include "service/gateway.hpp"
 #include "service/launchd.hpp"
 #include "service/paths.hpp"
+#include "service/refresh.hpp"
 #include "service/systemd.hpp"
 #include "service/version.hpp"

@@ -393,9 +393,9 @@ std::optional<record> parse_record(const std::string& path, std::string& why) {
     }
     std::size_t pos = 0;
     const auto word = [&](std::string_view expected) {
-        if (text->compare(pos, expected.size(), expected) != 0) return false;
-        pos += expected.size();
-        return true;
+        const bool match = text->compare(pos, expected.size(), expected) == 0;
+        if (match) pos += expected.size();
+        return match;
     };
     const auto number = [&](long& out) {
         std::size_t end = text->find_first_of(" \n", pos);
@@ -416,7 +416,8 @@ std::optional<record> parse_record(const std::string& path, std::string& why) {
         return (*text)[pos++] == '\n';
     };
     record r;
-    long argc = 0, envc = 0;
+    long argc = 0;
+    long envc = 0;
     if (!word("hermes-e2e-probe 1\nuid ") || !number(r.uid) || !word("gid ") || !number(r.gid) ||
         !word("argc ") || !number(argc)) {
         why = "bad record header in " + path;
@@ -616,7 +617,8 @@ int check_record(const std::string& path, const std::vector<std::string>& expect
     for (const auto& e : expectations) {
         const auto eq = e.find('=');
         if (eq == std::string::npos) return fail_usage("bad expectation " + e);
-        const std::string key = e.substr(0, eq), value = e.substr(eq + 1);
+        const std::string key = e.substr(0, eq);
+        const std::string value = e.substr(eq + 1);
         if (key == "uid") expect("uid", std::to_string(r->uid), value);
         else if (key == "gid") expect("gid", std::to_string(r->gid), value);
         else if (key == "cwd") expect("cwd", r->cwd, value);

@@ -15,9 +15,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <string>
-#include <unistd.h>
-
-extern char** environ;
+#include <unistd.h>  // also declares environ (_GNU_SOURCE)
 
 namespace {
 

@@ -314,13 +314,22 @@ teardown() {
 nothing_left() {
     local clean=0
     ours() {
-        ps -eo pid=,stat=,args= | awk -v work="$WORK" -v pid="${NSPAWN_PID:-none}" \
-            '(index($0, work) && !/run-e2e\.sh/) || $1 == pid'
+        local list
+        list=$(ps -eo pid=,stat=,args=) # taken first, so no filter of ours is in the list
+        grep -F -- "$WORK" <<<"$list" | grep -v -F run-e2e.sh || true
     }
+    nspawn_exists() { [ -n "${NSPAWN_PID:-}" ] && [ "$(starttime "$NSPAWN_PID")" = "${NSPAWN_START:-}" ]; }
     if findmnt -rn -o TARGET,SOURCE | grep -F "$WORK"; then clean=1; fi
-    poll 15 0.2 eval '[ -z "$(ours)" ]' || true
-    if ours | awk '$2 !~ /^Z/' | grep .; then clean=1; fi
-    if [ -n "$(ours)" ]; then log "note: exited nspawn not yet reaped by PID 1: $(ours | tr -s ' ')"; fi
+    poll 15 0.2 eval '[ -z "$(ours)" ] && ! nspawn_exists' || true
+    if ours | grep .; then clean=1; fi
+    if nspawn_exists; then
+        if alive "$NSPAWN_PID" "$NSPAWN_START"; then
+            ps -o pid=,stat=,args= -p "$NSPAWN_PID"
+            clean=1
+        else
+            log "note: the exited nspawn (pid $NSPAWN_PID) is not yet reaped by PID 1 ($(cat /proc/1/comm))"
+        fi
+    fi
     if [ -n "${CG:-}" ] && find /sys/fs/cgroup -maxdepth 2 -type d -name "$CG" 2>/dev/null | grep .; then clean=1; fi
     return $clean
 }
