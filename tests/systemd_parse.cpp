@@ -147,7 +147,6 @@ TEST_CASE("split_environment: quoting, escapes, %%, literal $", "[systemd][parse
 TEST_CASE("round trip: every hostile argument comes back from split_command_line", "[systemd][roundtrip]") {
     std::vector<std::string> argv{"/opt/My App/bin/run 100%"};
     for (const auto& a : hermes_test::hostile_arguments()) argv.push_back(a);
-    argv.emplace_back("raw\xff\xfe bytes");
     const auto unit = systemd::unit_builder{}.exec_start(argv).exec_stop_post(argv, true).build();
     REQUIRE(unit);
     const auto f = systemd::parse_unit(*unit);

@@ -3,15 +3,14 @@
 // checks of what the probe (tests/e2e/probe.cpp) recorded inside the real systemd. The host-side I/O of the
 // suite lives here and in the script; the library itself only turns inputs into text.
 //
-//   e2e_units stale HERMES_HOME CHECKOUT          the old way: WorkingDirectory pinned to the checkout
-//   e2e_units gateway HERMES_HOME CHECKOUT        this library's way: stable_service_working_dir()
+//   e2e_units gateway HERMES_HOME CHECKOUT        gateway::systemd_unit(), user scope (cases 2, 3, 6)
+//   e2e_units stale HERMES_HOME CHECKOUT          the same with WorkingDirectory= the checkout, the old way
 //   e2e_units refresh INSTALLED HERMES_HOME CHECKOUT
 //                                                 refresh check of an installed unit against `gateway`:
 //                                                 exit 0 current, 1 stale (diff printed), 2 error
-//   e2e_units system-unit USER GROUP HOME CALLER_HOME CHECKOUT
-//                                                 system scope, User=/Group=; refuses to print a unit that
-//                                                 mentions CALLER_HOME
-//   e2e_units user-unit HERMES_HOME CHECKOUT      user scope (WantedBy=default.target)
+//   e2e_units system-unit USER GROUP HOME CALLER_HOME UID
+//                                                 system scope as root installs it for USER; refuses a unit
+//                                                 that mentions CALLER_HOME
 //   e2e_units corpus-exe | corpus-wd | corpus-unit
 //                                                 case 4: executable, working directory and unit of the
 //                                                 hostile corpus
@@ -21,22 +20,16 @@
 //   e2e_units check-record RECORD [uid=N] [gid=N] [cwd=P] [env:NAME=VALUE]...
 //
 // Exit status: 0 pass, 1 a check failed, 2 usage or generation error.
-#include <hermes/service/paths.hpp>
-#include <hermes/service/detail/utf8.hpp>
-#include <hermes/service/systemd.hpp>
-
-#if __has_include(<hermes/service/refresh.hpp>)
-#  include <hermes/service/refresh.hpp>
-#  define HERMES_E2E_HAVE_REFRESH 1
-#else
-#  define HERMES_E2E_HAVE_REFRESH 0
-#endif
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <hermes/service/detail/utf8.hpp>
+#include <hermes/service/gateway.hpp>
+#include <hermes/service/paths.hpp>
+#include <hermes/service/refresh.hpp>
+#include <hermes/service/systemd.hpp>
 #include <iostream>
 #include <iterator>
 #include <map>
@@ -116,45 +109,38 @@ int emit(const hs::result<std::string>& unit) {
 
 // ---- the gateway units (cases 1, 2, 3, 5, 6) --------------------------------------------------------
 
+namespace gw = hermes::service::gateway;
+
 constexpr const char* probe_path = "/e2e/bin/probe";
 
-/// The gateway's unit, shaped like upstream's (shared/reference/upstream-gateway.md, version A), with the
-/// probe standing in for `python -m hermes_cli.main gateway run` and RestartSec shortened so the restart
-/// loop of case 1 shows quickly. Only WorkingDirectory differs between the old and the new way.
-sd::unit_builder gateway_builder(const std::string& hermes_home, const std::string& working_dir,
-                                 const std::string& wanted_by) {
-    sd::unit_builder b;
-    b.description("Hermes Agent Gateway - Messaging Platform Integration")
-        .after("network-online.target")
-        .wants("network-online.target")
-        .start_limit_interval_sec(0ms)  // upstream: StartLimitIntervalSec=0, the loop never stops
-        .type(sd::service_type::simple)
-        .exec_start({probe_path, "-m", "hermes_cli.main", "gateway", "run"})
-        .working_directory(working_dir)
-        .environment("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-        .environment("HERMES_HOME", hermes_home)
-        .restart(sd::restart_policy::always)
-        .restart_sec(200ms)
-        .restart_force_exit_status({75})
-        .kill_mode(sd::kill_mode::mixed)
-        .kill_signal("SIGTERM")
-        .timeout_stop_sec(60s)
-        .standard_output("journal")
-        .standard_error("journal")
-        .wanted_by(wanted_by);
-    return b;
+/// What the probe is started with: upstream's argv shape, with the probe standing in for python.
+std::vector<std::string> probe_argv() { return {probe_path, "-m", "hermes_cli.main", "gateway", "run"}; }
+
+/// The gateway's user-scope unit exactly as gateway::systemd_unit() renders it, for an existing HERMES_HOME
+/// and a checkout; only ExecStart is the probe and ExecStopPost (a python cgroup cleanup) is left out. (The
+/// suite's drop-in shortens RestartSec=5 to 200ms inside the container, outside the unit file.)
+hs::result<std::string> gateway_unit(const std::string& hermes_home, const std::string& checkout) {
+    gw::unit_options o;
+    o.scope = gw::scope::user;
+    o.exec_start = probe_argv();
+    o.hermes_home = hermes_home;
+    o.hermes_home_is_dir = true;  // the host checked that it is an existing directory
+    o.project_root = checkout;
+    return gw::systemd_unit(o);
 }
 
-hs::result<std::string> stale_unit(const std::string& home, const std::string& checkout) {
-    return gateway_builder(home, checkout, "multi-user.target").build();
-}
-
-hs::result<std::string> library_unit(const std::string& home, const std::string& checkout,
-                                     const std::string& wanted_by) {
-    // The host found HERMES_HOME to be an existing directory, so it passes it in.
-    auto wd = hs::stable_service_working_dir(std::string_view(home), checkout);
-    if (!wd) return hs::unexpected_error(wd.error());
-    return gateway_builder(home, wd->path, wanted_by).build();
+/// The same unit as installed before the fix (upstream PR #34805): WorkingDirectory= the checkout. Only that
+/// line differs from gateway_unit(), written raw as upstream did.
+hs::result<std::string> stale_unit(const std::string& hermes_home, const std::string& checkout) {
+    auto unit = gateway_unit(hermes_home, checkout);
+    if (!unit) return unit;
+    const std::string key = "\nWorkingDirectory=";
+    const std::size_t at = unit->find(key);
+    if (at == std::string::npos)
+        return hs::make_error(hs::errc::missing_field, "WorkingDirectory",
+                              "the gateway unit has no WorkingDirectory=");
+    const std::size_t eol = unit->find('\n', at + 1);
+    return unit->replace(at + key.size(), eol - at - key.size(), checkout);
 }
 
 // ---- refresh (case 3) ---------------------------------------------------------------------------------
@@ -162,9 +148,8 @@ hs::result<std::string> library_unit(const std::string& home, const std::string&
 int refresh(const std::string& installed_path, const std::string& home, const std::string& checkout) {
     const auto installed = read_file(installed_path);
     if (!installed) return fail_usage("cannot read " + installed_path);
-    const auto generated = library_unit(home, checkout, "multi-user.target");
+    const auto generated = gateway_unit(home, checkout);
     if (!generated) return emit(generated);
-#if HERMES_E2E_HAVE_REFRESH
     const bool current = hs::systemd_unit_is_current(*installed, *generated);
     std::cout << "systemd_unit_is_current: " << (current ? "true" : "false") << "\n";
     for (const auto& change : hs::systemd_unit_diff(*installed, *generated)) {
@@ -175,67 +160,31 @@ int refresh(const std::string& installed_path, const std::string& home, const st
         std::cout << "\n";
     }
     return current ? 0 : 1;
-#else
-    // refresh.hpp (issue 3) is not there yet: compare the parsed files entry by entry with parse_unit.
-    std::cout << "note: <hermes/service/refresh.hpp> not available; comparing with systemd::parse_unit\n";
-    const auto a = sd::parse_unit(*installed);
-    const auto b = sd::parse_unit(*generated);
-    if (!a || !b) {
-        std::cerr << "e2e_units: parse_unit failed: " << describe(!a ? a.error() : b.error()) << "\n";
-        return 2;
-    }
-    std::map<std::pair<std::string, std::string>, std::pair<std::vector<std::string>, std::vector<std::string>>> keys;
-    for (const auto& e : a->entries()) keys[{e.section, e.key}].first.push_back(e.value);
-    for (const auto& e : b->entries()) keys[{e.section, e.key}].second.push_back(e.value);
-    bool current = true;
-    for (const auto& [k, v] : keys) {
-        if (v.first == v.second) continue;
-        current = false;
-        std::cout << "changed [" << k.first << "] " << k.second << ":";
-        for (const auto& s : v.first) std::cout << " " << show(s);
-        std::cout << " ->";
-        for (const auto& s : v.second) std::cout << " " << show(s);
-        std::cout << "\n";
-    }
-    std::cout << "current: " << (current ? "true" : "false") << "\n";
-    return current ? 0 : 1;
-#endif
 }
 
-// ---- system and user scope (cases 5, 6) ---------------------------------------------------------------
+// ---- system scope (case 5) ------------------------------------------------------------------------------
 
+/// The system unit root installs for USER with gateway::system_unit_options(): HERMES_HOME, the checkout and
+/// the interpreter move from the caller's home to the user's. Refused (exit 1) when the unit, as the library
+/// renders it with its own ExecStart, mentions the caller's home; then ExecStart becomes the probe.
 int system_unit(const std::string& user, const std::string& group, const std::string& home,
-                const std::string& caller_home, const std::string& checkout) {
-    const std::string hermes_home = home + "/.hermes";
-    auto wd = hs::stable_service_working_dir(std::string_view(hermes_home), checkout);
-    if (!wd) return emit(hs::unexpected_error(wd.error()));
-    sd::unit_builder b;
-    b.description("Hermes Agent Gateway - Messaging Platform Integration")
-        .after("network-online.target")
-        .wants("network-online.target")
-        .start_limit_interval_sec(0ms)
-        .type(sd::service_type::simple)
-        .user(user)
-        .group(group)
-        .exec_start({probe_path, "-m", "hermes_cli.main", "gateway", "run"})
-        .working_directory(wd->path)
-        .environment("HOME", home)
-        .environment("USER", user)
-        .environment("LOGNAME", user)
-        .environment("PATH", home + "/.local/bin:/usr/local/bin:/usr/bin:/bin")
-        .environment("HERMES_HOME", hermes_home)
-        .restart(sd::restart_policy::always)
-        .restart_sec(200ms)
-        .restart_force_exit_status({75})
-        .kill_mode(sd::kill_mode::mixed)
-        .timeout_stop_sec(60s)
-        .wanted_by("multi-user.target");
-    const auto unit = b.build();
-    if (unit && !caller_home.empty() && unit->find(caller_home + "/") != std::string::npos) {
-        std::cerr << "e2e_units: the system unit mentions the caller's home " << caller_home << "\n" << *unit;
+                const std::string& caller_home, unsigned uid) {
+    gw::installation in;
+    in.python = caller_home + "/hermes-agent/venv/bin/python";
+    in.project_root = caller_home + "/hermes-agent";
+    gw::unit_options o =
+        gw::system_unit_options(in, caller_home + "/.hermes", caller_home,
+                                gw::system_identity{user, group, home, uid}, {caller_home + "/.local/bin"});
+    const auto as_rendered = gw::systemd_unit(o);
+    if (!as_rendered) return emit(as_rendered);
+    if (as_rendered->find(caller_home + "/") != std::string::npos) {
+        std::cerr << "e2e_units: the system unit mentions the caller's home " << caller_home << ":\n"
+                  << *as_rendered;
         return 1;
     }
-    return emit(unit);
+    o.exec_start = probe_argv();
+    o.exec_stop_post.reset();
+    return emit(gw::systemd_unit(o));
 }
 
 // ---- the hostile corpus (case 4) ------------------------------------------------------------------------
@@ -311,8 +260,8 @@ const std::vector<std::string>& hostile_values() {
 }
 
 /// Exec* arguments may also carry bytes that are not UTF-8 (systemd passes \xHH through to the process, but
-/// then cannot send the unit's properties over D-Bus: `systemctl show/status` fail). Tested in a unit of their
-/// own (raw-unit), so the main corpus unit stays inspectable.
+/// then cannot send the unit's properties over D-Bus: `systemctl show/status` fail). Tested in a unit of
+/// their own (raw-unit), so the main corpus unit stays inspectable.
 const std::vector<std::string>& argv_only_values() {
     static const std::vector<std::string> values = {"raw byte \xff here", "\xc3\x28 broken UTF-8 (C3 28)"};
     return values;
@@ -321,7 +270,8 @@ const std::vector<std::string>& argv_only_values() {
 /// The executable path: spaces, %, UTF-8 (systemd refuses quotes, backslashes, controls and '$' there).
 const std::string corpus_exe = "/e2e/bin/dir with space, 100% sure, é 日/probe %n";
 /// The working directory: unquoted grammar, so no control characters and no leading/trailing space.
-const std::string corpus_wd = "/e2e/wd/dir with space, 100%h, $HOME ${X} $$, 'single' \"double\" back\\slash; #hash é 日 😀";
+const std::string corpus_wd =
+    "/e2e/wd/dir with space, 100%h, $HOME ${X} $$, 'single' \"double\" back\\slash; #hash é 日 😀";
 
 std::vector<std::string> corpus_argv() {
     std::vector<std::string> argv = {corpus_exe};
@@ -339,7 +289,9 @@ std::vector<std::string> raw_argv() {
 /// library may choose, which the suite accepts.
 int raw_unit() {
     sd::unit_builder b;
-    b.description("hermes-service e2e: argv bytes that are not UTF-8").exec_start(raw_argv()).working_directory("/");
+    b.description("hermes-service e2e: argv bytes that are not UTF-8")
+        .exec_start(raw_argv())
+        .working_directory("/");
     const auto unit = b.build();
     if (!unit && unit.error().code == hs::errc::invalid_utf8) {
         std::cout << "refused: " << describe(unit.error()) << "\n";
@@ -447,14 +399,40 @@ std::optional<record> parse_record(const std::string& path, std::string& why) {
 /// Variables systemd itself puts into a service's environment (systemd.exec(5), "Environment Variables
 /// in Spawned Processes"); anything else that is not from the builder would be an injection.
 bool systemd_provided(std::string_view name) {
-    static const std::set<std::string_view> names = {
-        "PATH", "LANG", "USER", "LOGNAME", "HOME", "SHELL", "INVOCATION_ID", "XDG_RUNTIME_DIR",
-        "RUNTIME_DIRECTORY", "STATE_DIRECTORY", "CACHE_DIRECTORY", "LOGS_DIRECTORY",
-        "CONFIGURATION_DIRECTORY", "CREDENTIALS_DIRECTORY", "MAINPID", "MANAGERPID", "LISTEN_FDS",
-        "LISTEN_PID", "LISTEN_FDNAMES", "NOTIFY_SOCKET", "WATCHDOG_PID", "WATCHDOG_USEC", "TERM",
-        "JOURNAL_STREAM", "SERVICE_RESULT", "EXIT_CODE", "EXIT_STATUS", "PIDFILE", "SYSTEMD_EXEC_PID",
-        "TRIGGER_UNIT", "MONITOR_SERVICE_RESULT", "DBUS_SESSION_BUS_ADDRESS", "MEMORY_PRESSURE_WATCH",
-        "MEMORY_PRESSURE_WRITE"};
+    static const std::set<std::string_view> names = {"PATH",
+                                                     "LANG",
+                                                     "USER",
+                                                     "LOGNAME",
+                                                     "HOME",
+                                                     "SHELL",
+                                                     "INVOCATION_ID",
+                                                     "XDG_RUNTIME_DIR",
+                                                     "RUNTIME_DIRECTORY",
+                                                     "STATE_DIRECTORY",
+                                                     "CACHE_DIRECTORY",
+                                                     "LOGS_DIRECTORY",
+                                                     "CONFIGURATION_DIRECTORY",
+                                                     "CREDENTIALS_DIRECTORY",
+                                                     "MAINPID",
+                                                     "MANAGERPID",
+                                                     "LISTEN_FDS",
+                                                     "LISTEN_PID",
+                                                     "LISTEN_FDNAMES",
+                                                     "NOTIFY_SOCKET",
+                                                     "WATCHDOG_PID",
+                                                     "WATCHDOG_USEC",
+                                                     "TERM",
+                                                     "JOURNAL_STREAM",
+                                                     "SERVICE_RESULT",
+                                                     "EXIT_CODE",
+                                                     "EXIT_STATUS",
+                                                     "PIDFILE",
+                                                     "SYSTEMD_EXEC_PID",
+                                                     "TRIGGER_UNIT",
+                                                     "MONITOR_SERVICE_RESULT",
+                                                     "DBUS_SESSION_BUS_ADDRESS",
+                                                     "MEMORY_PRESSURE_WATCH",
+                                                     "MEMORY_PRESSURE_WRITE"};
     if (names.count(name) != 0) return true;
     return name.rfind("LC_", 0) == 0;  // locale settings of the manager
 }
@@ -463,7 +441,8 @@ std::string env_name(std::string_view entry) { return std::string(entry.substr(0
 
 /// Every builder-given variable present exactly once with exactly its value; extra variables only from
 /// systemd. Prints one line per problem; returns the number of problems.
-int check_env(const record& r, const std::vector<std::pair<std::string, std::string>>& want, bool strict_extras) {
+int check_env(const record& r, const std::vector<std::pair<std::string, std::string>>& want,
+              bool strict_extras) {
     int problems = 0;
     std::map<std::string, std::vector<std::string>> got;
     for (const auto& e : r.env) {
@@ -532,8 +511,9 @@ int corpus_check(const std::string& path) {
             continue;
         }
         std::cout << "  MISMATCH argv[" << i << "]: got "
-                  << (i < r->argv.size() ? abbreviated(r->argv[i]) : std::string("(missing)")) << ", expected "
-                  << (i < argv.size() ? abbreviated(argv[i]) : std::string("(none)")) << "\n";
+                  << (i < r->argv.size() ? abbreviated(r->argv[i]) : std::string("(missing)"))
+                  << ", expected " << (i < argv.size() ? abbreviated(argv[i]) : std::string("(none)"))
+                  << "\n";
         ++problems;
     }
     const auto env = corpus_env();
@@ -589,9 +569,11 @@ int corpus_check(const std::string& path) {
         }
     }
 
-    std::cout << "corpus: " << hostile_values().size() << " hostile values, " << argv.size() << " argv entries (" << exact
-              << " byte-identical), " << env.size() << " Environment= variables ("
-              << (env.size() - static_cast<std::size_t>(std::min<int>(env_problems, static_cast<int>(env.size()))))
+    std::cout << "corpus: " << hostile_values().size() << " hostile values, " << argv.size()
+              << " argv entries (" << exact << " byte-identical), " << env.size()
+              << " Environment= variables ("
+              << (env.size() -
+                  static_cast<std::size_t>(std::min<int>(env_problems, static_cast<int>(env.size()))))
               << " byte-identical), cwd " << (r->cwd == corpus_wd ? "identical" : "DIFFERENT") << "\n";
     std::cout << (problems == 0 ? "PASS" : "FAIL") << ": what the real process received "
               << (problems == 0 ? "is" : "is NOT") << " byte-identical to the builder's input (" << problems
@@ -619,9 +601,12 @@ int check_record(const std::string& path, const std::vector<std::string>& expect
         if (eq == std::string::npos) return fail_usage("bad expectation " + e);
         const std::string key = e.substr(0, eq);
         const std::string value = e.substr(eq + 1);
-        if (key == "uid") expect("uid", std::to_string(r->uid), value);
-        else if (key == "gid") expect("gid", std::to_string(r->gid), value);
-        else if (key == "cwd") expect("cwd", r->cwd, value);
+        if (key == "uid")
+            expect("uid", std::to_string(r->uid), value);
+        else if (key == "gid")
+            expect("gid", std::to_string(r->gid), value);
+        else if (key == "cwd")
+            expect("cwd", r->cwd, value);
         else if (key.rfind("env:", 0) == 0) {
             std::optional<std::string> got;
             for (const auto& entry : r->env)
@@ -650,49 +635,58 @@ int refusals() {
     using hs::errc;
     const std::string nul("a\0b", 3);
     const std::vector<refusal> cases = {
-        {"NUL byte in an ExecStart argument", [&](auto& b) { b.exec_start({probe_path, "ok", nul}); },
+        {"NUL byte in an ExecStart argument",
+         [&](auto& b) {
+             b.exec_start({probe_path, "ok", nul});
+         },
          errc::control_character, "ExecStart[2]"},
-        {"NUL byte in an Environment value", [&](auto& b) { b.environment("V", nul); }, errc::control_character,
-         "Environment[V]"},
+        {"NUL byte in an Environment value", [&](auto& b) { b.environment("V", nul); },
+         errc::control_character, "Environment[V]"},
         {"invalid UTF-8 in an Environment value (systemd drops the assignment)",
          [](auto& b) { b.environment("V", "x\xffy"); }, errc::invalid_utf8, "Environment[V]"},
-        {"Environment name starting with a digit", [](auto& b) { b.environment("1BAD", "v"); }, errc::invalid_name,
-         "Environment[1BAD]"},
+        {"Environment name starting with a digit", [](auto& b) { b.environment("1BAD", "v"); },
+         errc::invalid_name, "Environment[1BAD]"},
         {"Environment name with '-'", [](auto& b) { b.environment("BAD-NAME", "v"); }, errc::invalid_name,
          "Environment[BAD-NAME]"},
         {"Environment name with '='", [](auto& b) { b.environment("A=B", "v"); }, errc::invalid_name,
          "Environment[A=B]"},
         {"Environment name with a space (injection attempt)", [](auto& b) { b.environment("A B", "v"); },
          errc::invalid_name, "Environment[A B]"},
-        {"empty Environment name", [](auto& b) { b.environment("", "v"); }, errc::empty_value, "Environment[]"},
+        {"empty Environment name", [](auto& b) { b.environment("", "v"); }, errc::empty_value,
+         "Environment[]"},
         {"the same Environment name twice", [](auto& b) { b.environment("V", "1").environment("V", "2"); },
          errc::duplicate, "Environment[V]"},
         {"newline in WorkingDirectory", [](auto& b) { b.working_directory("/srv/a\nExecStartPre=/bin/sh"); },
          errc::control_character, "WorkingDirectory"},
-        {"tab in WorkingDirectory", [](auto& b) { b.working_directory("/srv/a\tb"); }, errc::control_character,
-         "WorkingDirectory"},
-        {"NUL in WorkingDirectory", [&](auto& b) { b.working_directory("/srv/" + nul); }, errc::control_character,
-         "WorkingDirectory"},
+        {"tab in WorkingDirectory", [](auto& b) { b.working_directory("/srv/a\tb"); },
+         errc::control_character, "WorkingDirectory"},
+        {"NUL in WorkingDirectory", [&](auto& b) { b.working_directory("/srv/" + nul); },
+         errc::control_character, "WorkingDirectory"},
         {"relative WorkingDirectory", [](auto& b) { b.working_directory("srv/app"); }, errc::relative_path,
          "WorkingDirectory"},
-        {"'..' in WorkingDirectory", [](auto& b) { b.working_directory("/srv/../etc"); }, errc::not_normalized,
-         "WorkingDirectory"},
-        {"WorkingDirectory ending in a space (systemd trims it)", [](auto& b) { b.working_directory("/srv/a "); },
-         errc::unrepresentable, "WorkingDirectory"},
+        {"'..' in WorkingDirectory", [](auto& b) { b.working_directory("/srv/../etc"); },
+         errc::not_normalized, "WorkingDirectory"},
+        {"WorkingDirectory ending in a space (systemd trims it)",
+         [](auto& b) { b.working_directory("/srv/a "); }, errc::unrepresentable, "WorkingDirectory"},
         {"WorkingDirectory ending in a backslash (line continuation)",
          [](auto& b) { b.working_directory("/srv/a\\"); }, errc::unrepresentable, "WorkingDirectory"},
-        {"relative executable", [](auto& b) { b.exec_start({"probe", "x"}); }, errc::relative_path, "ExecStart[0]"},
-        {"quote in the executable path", [](auto& b) { b.exec_start({"/srv/it's/probe"}); }, errc::unrepresentable,
-         "ExecStart[0]"},
+        {"relative executable",
+         [](auto& b) {
+             b.exec_start({"probe", "x"});
+         },
+         errc::relative_path, "ExecStart[0]"},
+        {"quote in the executable path", [](auto& b) { b.exec_start({"/srv/it's/probe"}); },
+         errc::unrepresentable, "ExecStart[0]"},
         {"backslash in the executable path", [](auto& b) { b.exec_start({"/srv/a\\b/probe"}); },
          errc::unrepresentable, "ExecStart[0]"},
-        {"'$' in the executable path", [](auto& b) { b.exec_start({"/srv/$HOME/probe"}); }, errc::unrepresentable,
-         "ExecStart[0]"},
-        {"newline in the executable path", [](auto& b) { b.exec_start({"/srv/a\nb"}); }, errc::control_character,
-         "ExecStart[0]"},
+        {"'$' in the executable path", [](auto& b) { b.exec_start({"/srv/$HOME/probe"}); },
+         errc::unrepresentable, "ExecStart[0]"},
+        {"newline in the executable path", [](auto& b) { b.exec_start({"/srv/a\nb"}); },
+         errc::control_character, "ExecStart[0]"},
         {"empty command line", [](auto& b) { b.exec_start({}); }, errc::empty_value, "ExecStart"},
         {"newline in Description (directive injection)",
-         [](auto& b) { b.description("x\nExecStartPre=/bin/rm -rf /"); }, errc::control_character, "Description"},
+         [](auto& b) { b.description("x\nExecStartPre=/bin/rm -rf /"); }, errc::control_character,
+         "Description"},
         {"Description ending in a backslash", [](auto& b) { b.description("swallows the next line\\"); },
          errc::unrepresentable, "Description"},
         {"newline in User", [](auto& b) { b.user("alice\nUser=root"); }, errc::invalid_name, "User"},
@@ -730,8 +724,9 @@ int refusals() {
         std::cout << "  the baseline unit does not build: " << describe(good.build().error()) << "\n";
         ++problems;
     }
-    std::cout << (problems == 0 ? "PASS" : "FAIL") << ": " << cases.size() - static_cast<std::size_t>(problems)
-              << " of " << cases.size() << " unrepresentable values refused with the expected typed error\n";
+    std::cout << (problems == 0 ? "PASS" : "FAIL") << ": "
+              << cases.size() - static_cast<std::size_t>(problems) << " of " << cases.size()
+              << " unrepresentable values refused with the expected typed error\n";
     return problems == 0 ? 0 : 1;
 }
 
@@ -743,10 +738,10 @@ int main(int argc, char** argv) {
     const std::string& cmd = args[0];
     const auto need = [&](std::size_t n) { return args.size() == n + 1; };
     if (cmd == "stale" && need(2)) return emit(stale_unit(args[1], args[2]));
-    if (cmd == "gateway" && need(2)) return emit(library_unit(args[1], args[2], "multi-user.target"));
-    if (cmd == "user-unit" && need(2)) return emit(library_unit(args[1], args[2], "default.target"));
+    if (cmd == "gateway" && need(2)) return emit(gateway_unit(args[1], args[2]));
     if (cmd == "refresh" && need(3)) return refresh(args[1], args[2], args[3]);
-    if (cmd == "system-unit" && need(5)) return system_unit(args[1], args[2], args[3], args[4], args[5]);
+    if (cmd == "system-unit" && need(5))
+        return system_unit(args[1], args[2], args[3], args[4], static_cast<unsigned>(std::stoul(args[5])));
     if (cmd == "corpus-exe" && need(0)) return (std::cout << corpus_exe << "\n", 0);
     if (cmd == "corpus-wd" && need(0)) return (std::cout << corpus_wd << "\n", 0);
     if (cmd == "corpus-unit" && need(0)) return emit(corpus_unit());

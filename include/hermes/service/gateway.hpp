@@ -26,7 +26,8 @@ inline namespace v1 {
 namespace gateway {
 
 /// Upstream's SERVICE_DESCRIPTION, the default Description=.
-inline constexpr std::string_view default_description = "Hermes Agent Gateway - Messaging Platform Integration";
+inline constexpr std::string_view default_description =
+    "Hermes Agent Gateway - Messaging Platform Integration";
 /// Exit status of a planned restart after a graceful drain (EX_TEMPFAIL).
 inline constexpr int restart_exit_code = 75;
 /// Exit status of a fatal configuration error (EX_CONFIG): restarting cannot help.
@@ -66,7 +67,8 @@ using namespace hermes::service::detail;
     if (p.empty() || b.empty()) return std::nullopt;
     if (p == b) return std::string();
     if (b == "/") return p.front() == '/' ? std::optional<std::string>(p.substr(1)) : std::nullopt;
-    if (p.size() > b.size() && p.compare(0, b.size(), b) == 0 && p[b.size()] == '/') return p.substr(b.size() + 1);
+    if (p.size() > b.size() && p.compare(0, b.size(), b) == 0 && p[b.size()] == '/')
+        return p.substr(b.size() + 1);
     return std::nullopt;
 }
 
@@ -101,10 +103,10 @@ using namespace hermes::service::detail;
 /// format, separator, surrogate and private-use ranges; unassigned code points count as printable.
 [[nodiscard]] constexpr bool python_printable(char32_t cp) noexcept {
     constexpr char32_t ranges[][2] = {
-        {0x80, 0xA0},       {0xAD, 0xAD},       {0x600, 0x605},     {0x61C, 0x61C},   {0x6DD, 0x6DD},
-        {0x70F, 0x70F},     {0x890, 0x891},     {0x8E2, 0x8E2},     {0x1680, 0x1680}, {0x180E, 0x180E},
-        {0x2000, 0x200F},   {0x2028, 0x202F},   {0x205F, 0x2064},   {0x2066, 0x206F}, {0x3000, 0x3000},
-        {0xD800, 0xF8FF},   {0xFEFF, 0xFEFF},   {0xFFF9, 0xFFFB},   {0xFFFE, 0xFFFF}, {0x110BD, 0x110BD},
+        {0x80, 0xA0},       {0xAD, 0xAD},       {0x600, 0x605},     {0x61C, 0x61C},     {0x6DD, 0x6DD},
+        {0x70F, 0x70F},     {0x890, 0x891},     {0x8E2, 0x8E2},     {0x1680, 0x1680},   {0x180E, 0x180E},
+        {0x2000, 0x200F},   {0x2028, 0x202F},   {0x205F, 0x2064},   {0x2066, 0x206F},   {0x3000, 0x3000},
+        {0xD800, 0xF8FF},   {0xFEFF, 0xFEFF},   {0xFFF9, 0xFFFB},   {0xFFFE, 0xFFFF},   {0x110BD, 0x110BD},
         {0x110CD, 0x110CD}, {0x13430, 0x1343F}, {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A}, {0xE0001, 0xE0001},
         {0xE0020, 0xE007F}, {0xF0000, 0x10FFFF}};
     for (const auto& r : ranges)
@@ -122,7 +124,8 @@ inline void append_hex(std::string& out, unsigned long value, int digits) {
 /// Python's repr() of a str, as upstream's bootstrap embeds paths: `'...'` (or `"..."` when the text
 /// holds `'` but no `"`); bytes that are not UTF-8 appear as Python's surrogate escapes `\udcXX`.
 [[nodiscard]] inline std::string python_repr(std::string_view text) {
-    const bool double_quoted = text.find('\'') != std::string_view::npos && text.find('"') == std::string_view::npos;
+    const bool double_quoted =
+        text.find('\'') != std::string_view::npos && text.find('"') == std::string_view::npos;
     const char quote = double_quoted ? '"' : '\'';
     std::string out(1, quote);
     out.reserve(text.size() + 2);
@@ -166,19 +169,24 @@ struct home_inputs {
 [[nodiscard]] inline result<std::string> resolve_hermes_home(const home_inputs& in) {
     if (in.hermes_home_env && !detail::is_blank(*in.hermes_home_env)) {
         std::string home = detail::expand_user(*in.hermes_home_env, in.user_home);
-        if (auto ok = check_anchor_path(home, "HERMES_HOME"); !ok) return unexpected_error(std::move(ok.error()));
+        if (auto ok = check_anchor_path(home, "HERMES_HOME"); !ok)
+            return unexpected_error(std::move(ok.error()));
         return lexically_normal(home);
     }
-    if (auto ok = check_anchor_path(in.user_home, "user_home"); !ok) return unexpected_error(std::move(ok.error()));
+    if (auto ok = check_anchor_path(in.user_home, "user_home"); !ok)
+        return unexpected_error(std::move(ok.error()));
     std::string home = detail::join(in.user_home, ".hermes" + in.data_dir_suffix);
-    if (auto ok = check_anchor_path(home, "HERMES_DATA_DIR_SUFFIX"); !ok) return unexpected_error(std::move(ok.error()));
+    if (auto ok = check_anchor_path(home, "HERMES_DATA_DIR_SUFFIX"); !ok)
+        return unexpected_error(std::move(ok.error()));
     return lexically_normal(home);
 }
 
 /// Upstream's get_default_hermes_root(): the native home when HERMES_HOME is it or under it, else
 /// `<x>` for a `<x>/profiles/<name>` home, else HERMES_HOME itself (e.g. a Docker `/opt/data`).
-[[nodiscard]] inline std::string default_hermes_root(std::string_view hermes_home, std::string_view native_home) {
-    if (hermes_home.empty() || detail::relative_to(hermes_home, native_home)) return lexically_normal(native_home);
+[[nodiscard]] inline std::string default_hermes_root(std::string_view hermes_home,
+                                                     std::string_view native_home) {
+    if (hermes_home.empty() || detail::relative_to(hermes_home, native_home))
+        return lexically_normal(native_home);
     const std::string home = lexically_normal(hermes_home);
     const std::size_t slash = home.rfind('/');
     if (slash != std::string::npos && slash > 0) {
@@ -236,7 +244,8 @@ struct home_inputs {
 
 /// Where the unit file goes: `<user_home>/.config/systemd/user/<name>.service` for user scope,
 /// `/etc/systemd/system/<name>.service` for system scope (`user_home` unused).
-[[nodiscard]] inline std::string unit_file_path(scope where, std::string_view suffix, std::string_view user_home = {}) {
+[[nodiscard]] inline std::string unit_file_path(scope where, std::string_view suffix,
+                                                std::string_view user_home = {}) {
     const std::string file = systemd_service_name(suffix) + ".service";
     if (where == scope::system) return "/etc/systemd/system/" + file;
     return detail::join(user_home, ".config/systemd/user/" + file);
@@ -275,7 +284,8 @@ struct home_inputs {
 /// and the cron drain floor (gateway/restart.py at upstream's version B).
 [[nodiscard]] constexpr unsigned timeout_stop_sec(long drain_seconds, long cron_drain_seconds) noexcept {
     constexpr long long cap = std::numeric_limits<unsigned>::max();
-    const long long cron_budget = cron_drain_seconds > 0 ? static_cast<long long>(cron_drain_seconds) + 10 : 0;
+    const long long cron_budget =
+        cron_drain_seconds > 0 ? static_cast<long long>(cron_drain_seconds) + 10 : 0;
     const long long budget = std::max(static_cast<long long>(drain_seconds), cron_budget);
     const long long stop = budget >= cap - 30 ? cap : budget + 30;
     return static_cast<unsigned>(std::max(60LL, stop));
@@ -307,9 +317,11 @@ struct home_inputs {
 /// /tmp, /var/tmp, /private/tmp or /private/var/tmp; lexical (the host passes resolved paths).
 [[nodiscard]] inline bool is_temporary_path(std::string_view path, std::string_view tmpdir) {
     if (path.empty() || path.front() != '/') return false;
-    for (const std::string_view root : {tmpdir, std::string_view("/tmp"), std::string_view("/var/tmp"),
-                                        std::string_view("/private/tmp"), std::string_view("/private/var/tmp")})
-        if (!root.empty() && root.front() == '/' && lexically_normal(root) != "/" && detail::relative_to(path, root))
+    for (const std::string_view root :
+         {tmpdir, std::string_view("/tmp"), std::string_view("/var/tmp"), std::string_view("/private/tmp"),
+          std::string_view("/private/var/tmp")})
+        if (!root.empty() && root.front() == '/' && lexically_normal(root) != "/" &&
+            detail::relative_to(path, root))
             return true;
     return false;
 }
@@ -317,7 +329,8 @@ struct home_inputs {
 namespace detail {
 
 /// The temporary-home refusal shared by both generators.
-[[nodiscard]] inline status check_not_temporary(std::string_view hermes_home, std::string_view tmpdir, bool allowed) {
+[[nodiscard]] inline status check_not_temporary(std::string_view hermes_home, std::string_view tmpdir,
+                                                bool allowed) {
     if (allowed || !is_temporary_path(hermes_home, tmpdir)) return {};
     return make_error(errc::not_allowed, "HERMES_HOME",
                       "\"" + std::string(hermes_home) +
@@ -338,10 +351,12 @@ struct installation {
 
 /// `installation` with python and project_root moved from `caller_home` to `target_home`
 /// (remap_path_for_user), as upstream does for a system unit.
-[[nodiscard]] inline installation remap_installation_for_user(const installation& in, std::string_view caller_home,
+[[nodiscard]] inline installation remap_installation_for_user(const installation& in,
+                                                              std::string_view caller_home,
                                                               std::string_view target_home) {
-    return installation{in.python.empty() ? std::string() : remap_path_for_user(in.python, caller_home, target_home),
-                        remap_path_for_user(in.project_root, caller_home, target_home), in.store_launcher};
+    return installation{
+        in.python.empty() ? std::string() : remap_path_for_user(in.python, caller_home, target_home),
+        remap_path_for_user(in.project_root, caller_home, target_home), in.store_launcher};
 }
 
 /// Upstream's bootstrap (`python -I -c <this>`): defaults HERMES_HOME, drops PYTHONHOME, PYTHONPATH
@@ -350,8 +365,9 @@ struct installation {
                                                   std::string_view module) {
     std::string s = "import os, sys, runpy; os.environ['HERMES_HOME'] = os.environ.get('HERMES_HOME') or ";
     s.append(python_repr(hermes_home))
-        .append("; os.environ.pop('PYTHONHOME', None); os.environ.pop('PYTHONPATH', None); "
-                "os.environ.pop('VIRTUAL_ENV', None); sys.path.insert(0, ")
+        .append(
+            "; os.environ.pop('PYTHONHOME', None); os.environ.pop('PYTHONPATH', None); "
+            "os.environ.pop('VIRTUAL_ENV', None); sys.path.insert(0, ")
         .append(python_repr(project_root))
         .append("); import hermes_bootstrap; runpy.run_module(")
         .append(python_repr(module))
@@ -384,8 +400,8 @@ struct installation {
 }
 
 /// ExecStart's argv: `... [--profile NAME] gateway run` (profile from profile_args()).
-[[nodiscard]] inline std::vector<std::string> gateway_run_command(const installation& in, std::string_view hermes_home,
-                                                                  const std::vector<std::string>& profile = {}) {
+[[nodiscard]] inline std::vector<std::string> gateway_run_command(
+    const installation& in, std::string_view hermes_home, const std::vector<std::string>& profile = {}) {
     std::vector<std::string> args = profile;
     args.emplace_back("gateway");
     args.emplace_back("run");
@@ -401,10 +417,9 @@ struct installation {
 /// The plist's ProgramArguments: the `hermes_cli.stderr_timestamp` wrapper writing `error_log`, then
 /// `--` and the gateway command with `--replace` dropped and `--external-supervisor` added.
 /// Upstream passes the unresolved HERMES_HOME here.
-[[nodiscard]] inline std::vector<std::string> launchd_program_arguments(const installation& in,
-                                                                        std::string_view hermes_home,
-                                                                        std::string_view error_log,
-                                                                        const std::vector<std::string>& profile = {}) {
+[[nodiscard]] inline std::vector<std::string> launchd_program_arguments(
+    const installation& in, std::string_view hermes_home, std::string_view error_log,
+    const std::vector<std::string>& profile = {}) {
     std::vector<std::string> inner;
     for (std::string& arg : gateway_run_command(in, hermes_home, profile))
         if (arg != "--replace") inner.push_back(std::move(arg));
@@ -435,9 +450,9 @@ struct unit_options {
     std::vector<std::string> path_entries;
     /// The target account; required for system scope.
     std::optional<system_identity> identity;
-    long drain_timeout = 0;        ///< agent.restart_drain_timeout, seconds
-    long cron_drain_timeout = 30;  ///< agent.cron_drain_timeout, seconds (0 opts out)
-    unsigned watchdog_seconds = 0; ///< coerce_watchdog_seconds() of the config; 0 is Type=simple
+    long drain_timeout = 0;         ///< agent.restart_drain_timeout, seconds
+    long cron_drain_timeout = 30;   ///< agent.cron_drain_timeout, seconds (0 opts out)
+    unsigned watchdog_seconds = 0;  ///< coerce_watchdog_seconds() of the config; 0 is Type=simple
     std::string description = std::string(default_description);
     /// Write a HERMES_HOME under a temporary directory anyway (tests, throwaway installs).
     bool allow_temporary_home = false;
@@ -448,11 +463,13 @@ struct unit_options {
 /// User-scope options as upstream derives them: HERMES_HOME (resolved) pinned, the profile taken
 /// relative to default_hermes_root(hermes_home, native_home), ExecStart and ExecStopPost composed.
 [[nodiscard]] inline unit_options user_unit_options(const installation& in, std::string_view hermes_home,
-                                                    std::string_view native_home, bool hermes_home_is_dir = true,
+                                                    std::string_view native_home,
+                                                    bool hermes_home_is_dir = true,
                                                     std::vector<std::string> path_entries = {}) {
     unit_options o;
     o.scope = scope::user;
-    const std::vector<std::string> profile = profile_args(hermes_home, default_hermes_root(hermes_home, native_home));
+    const std::vector<std::string> profile =
+        profile_args(hermes_home, default_hermes_root(hermes_home, native_home));
     o.exec_start = gateway_run_command(in, hermes_home, profile);
     o.exec_stop_post = cgroup_cleanup_command(in, hermes_home);
     o.hermes_home = std::string(hermes_home);
@@ -466,10 +483,10 @@ struct unit_options {
 /// `identity`: HERMES_HOME moved with hermes_home_for_target_user, the installation and
 /// `path_entries` remapped, the profile taken relative to the target's `~/.hermes`.
 /// `target_node_entries` (the target's managed Node dirs) not already there are prepended, unremapped.
-[[nodiscard]] inline unit_options system_unit_options(const installation& in, std::string_view current_home,
-                                                      std::string_view caller_home, system_identity identity,
-                                                      const std::vector<std::string>& path_entries = {},
-                                                      const std::vector<std::string>& target_node_entries = {}) {
+[[nodiscard]] inline unit_options system_unit_options(
+    const installation& in, std::string_view current_home, std::string_view caller_home,
+    system_identity identity, const std::vector<std::string>& path_entries = {},
+    const std::vector<std::string>& target_node_entries = {}) {
     unit_options o;
     o.scope = scope::system;
     const std::string home = hermes_home_for_target_user(current_home, caller_home, identity.home);
@@ -484,7 +501,8 @@ struct unit_options {
     o.hermes_home = home;
     o.project_root = target.project_root;
     std::vector<std::string> remapped;
-    for (const std::string& e : path_entries) remapped.push_back(remap_path_for_user(e, caller_home, identity.home));
+    for (const std::string& e : path_entries)
+        remapped.push_back(remap_path_for_user(e, caller_home, identity.home));
     for (const std::string& e : target_node_entries)
         if (std::find(remapped.begin(), remapped.end(), e) == remapped.end()) o.path_entries.push_back(e);
     o.path_entries.insert(o.path_entries.end(), remapped.begin(), remapped.end());
@@ -504,7 +522,8 @@ namespace detail {
         if (absolute && e.front() != '/')
             return make_error(errc::relative_path, field, "must be an absolute directory, got \"" + e + "\"");
         if (e.find(':') != std::string::npos)
-            return make_error(errc::unrepresentable, field, "\"" + e + "\" contains ':', which separates PATH entries");
+            return make_error(errc::unrepresentable, field,
+                              "\"" + e + "\" contains ':', which separates PATH entries");
         if (!out.empty()) out.push_back(':');
         out.append(e);
     }
@@ -519,8 +538,10 @@ namespace detail {
 [[nodiscard]] inline result<std::string> systemd_unit(const unit_options& o) {
     const bool system = o.scope == scope::system;
     if (system && !o.identity)
-        return make_error(errc::missing_field, "system_identity", "a system unit needs the account to run as");
-    if (auto ok = check_anchor_path(o.hermes_home, "HERMES_HOME"); !ok) return unexpected_error(std::move(ok.error()));
+        return make_error(errc::missing_field, "system_identity",
+                          "a system unit needs the account to run as");
+    if (auto ok = check_anchor_path(o.hermes_home, "HERMES_HOME"); !ok)
+        return unexpected_error(std::move(ok.error()));
     const std::string hermes_home = lexically_normal(o.hermes_home);
     if (auto ok = detail::check_not_temporary(hermes_home, o.tmpdir, o.allow_temporary_home); !ok)
         return unexpected_error(std::move(ok.error()));
@@ -530,11 +551,13 @@ namespace detail {
 
     std::string working_dir;
     if (system) {
-        if (auto ok = check_anchor_path(o.identity->home, "HOME"); !ok) return unexpected_error(std::move(ok.error()));
+        if (auto ok = check_anchor_path(o.identity->home, "HOME"); !ok)
+            return unexpected_error(std::move(ok.error()));
         working_dir = hermes_home;  // upstream: the target user's HERMES_HOME, never the checkout
     } else {
         auto choice = stable_service_working_dir(
-            o.hermes_home_is_dir ? std::optional<std::string_view>(hermes_home) : std::nullopt, o.project_root);
+            o.hermes_home_is_dir ? std::optional<std::string_view>(hermes_home) : std::nullopt,
+            o.project_root);
         if (!choice) return unexpected_error(std::move(choice.error()));
         working_dir = std::move(choice->path);
     }
@@ -564,7 +587,9 @@ namespace detail {
     if (system) b.user(o.identity->user).group(o.identity->group);
     b.exec_start(o.exec_start).working_directory(working_dir);
     if (system)
-        b.environment("HOME", o.identity->home).environment("USER", o.identity->user).environment("LOGNAME", o.identity->user);
+        b.environment("HOME", o.identity->home)
+            .environment("USER", o.identity->user)
+            .environment("LOGNAME", o.identity->user);
     b.environment("PATH", std::move(*path_value))
         .environment("HERMES_HOME", hermes_home)
         .environment("HERMES_SUPERVISED_CHILD", "1")
@@ -620,12 +645,14 @@ struct plist_options {
                                                        std::string_view hermes_home_env_form = {},
                                                        bool hermes_home_is_dir = true,
                                                        std::vector<std::string> path_entries = {}) {
-    const std::string unresolved = lexically_normal(hermes_home_env_form.empty() ? hermes_home : hermes_home_env_form);
+    const std::string unresolved =
+        lexically_normal(hermes_home_env_form.empty() ? hermes_home : hermes_home_env_form);
     plist_options o;
     o.suffix = service_suffix(hermes_home, native_home);
     o.log_dir = detail::join(unresolved, "logs");
-    o.program_arguments = launchd_program_arguments(in, unresolved, o.log_dir + "/gateway.error.log",
-                                                    profile_args(hermes_home, default_hermes_root(hermes_home, native_home)));
+    o.program_arguments =
+        launchd_program_arguments(in, unresolved, o.log_dir + "/gateway.error.log",
+                                  profile_args(hermes_home, default_hermes_root(hermes_home, native_home)));
     o.hermes_home = std::string(hermes_home);
     o.hermes_home_is_dir = hermes_home_is_dir;
     o.project_root = in.project_root;
@@ -636,7 +663,8 @@ struct plist_options {
 /// Renders the gateway's launchd plist with upstream's keys and order. Differences from upstream's
 /// text: every string XML-escaped, blank lines instead of four-space lines, no XML comment.
 [[nodiscard]] inline result<std::string> launchd_plist(const plist_options& o) {
-    if (auto ok = check_anchor_path(o.hermes_home, "HERMES_HOME"); !ok) return unexpected_error(std::move(ok.error()));
+    if (auto ok = check_anchor_path(o.hermes_home, "HERMES_HOME"); !ok)
+        return unexpected_error(std::move(ok.error()));
     const std::string hermes_home = lexically_normal(o.hermes_home);
     if (auto ok = detail::check_not_temporary(hermes_home, o.tmpdir, o.allow_temporary_home); !ok)
         return unexpected_error(std::move(ok.error()));

@@ -6,6 +6,7 @@
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::int64_t, std::uint64_t, INT64_MIN
 #include <optional>     // std::optional
+#include <set>          // std::set
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 #include <utility>      // std::pair, std::move
@@ -62,7 +63,7 @@ using namespace hermes::service::detail;
     if (path.empty()) return make_error(errc::empty_value, std::string(field), "the path is empty");
     if (path.front() != '/')
         return make_error(errc::relative_path, std::string(field),
-                          "must be an absolute path, got \"" + std::string(path) + "\"");
+                          "must be an absolute path, got \"" + printable(path) + "\"");
     for (std::size_t pos = 0; pos < path.size();) {
         const std::size_t at = pos;
         const char32_t cp = decode_utf8(path, pos);
@@ -467,7 +468,7 @@ private:
                     if (!is_xml_char(cp)) return fail("character reference to a character XML 1.0 cannot carry");
                     append_utf8(out, cp);
                 } else {
-                    return fail("undefined entity &" + std::string(ref) + ";");
+                    return fail("undefined entity &" + printable(ref) + ";");
                 }
                 pos_ = end + 1;
                 continue;
@@ -545,6 +546,7 @@ private:
         }
         if (name == "dict") {
             plist_value::dict_type entries;
+            std::set<std::string, std::less<>> keys;  // duplicate check in O(log n), not a scan
             if (!empty) {
                 for (;;) {
                     if (auto ok = misc(); !ok) return unexpected_error(std::move(ok.error()));
@@ -560,8 +562,7 @@ private:
                         key = std::move(*k);
                         if (auto ok = close_tag("key"); !ok) return unexpected_error(std::move(ok.error()));
                     }
-                    for (const auto& entry : entries)
-                        if (entry.first == key) return fail_at(key_at, "duplicate dict key \"" + key + "\"");
+                    if (!keys.insert(key).second) return fail_at(key_at, "duplicate dict key \"" + key + "\"");
                     if (auto ok = misc(); !ok) return unexpected_error(std::move(ok.error()));
                     if (starts("</")) return fail_at(key_at, "missing value for key \"" + key + "\"");
                     auto value = element(depth + 1);
@@ -576,7 +577,7 @@ private:
             return make_error(errc::unrepresentable, "plist",
                               "<" + std::string(name) + "> is outside the subset this reader supports "
                               "(dict, array, string, integer, true, false)");
-        return fail_at(start, "unknown element <" + std::string(name) + ">");
+        return fail_at(start, "unknown element <" + printable(name) + ">");
     }
 
     result<plist_value> integer(std::string_view s, std::size_t at) const {
@@ -586,7 +587,7 @@ private:
         if (i == s.size()) return fail_at(at, "an integer needs digits");
         std::uint64_t magnitude = 0;
         for (; i < s.size(); ++i) {
-            if (!is_ascii_digit(s[i])) return fail_at(at, "\"" + std::string(s) + "\" is not a base-10 integer");
+            if (!is_ascii_digit(s[i])) return fail_at(at, "\"" + printable(s) + "\" is not a base-10 integer");
             const auto digit = static_cast<std::uint64_t>(s[i] - '0');
             if (magnitude > (9223372036854775808ULL - digit) / 10) return fail_at(at, "integer out of range");
             magnitude = magnitude * 10 + digit;

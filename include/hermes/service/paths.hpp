@@ -41,7 +41,7 @@ inline namespace v1 {
     if (path.empty()) return make_error(errc::empty_value, std::string(field), "the path is empty");
     if (path.front() != '/')
         return make_error(errc::relative_path, std::string(field),
-                          "must be an absolute path, got \"" + std::string(path) + "\"");
+                          "must be an absolute path, got \"" + detail::printable(path) + "\"");
     for (std::size_t pos = 0; pos < path.size();) {
         const std::size_t at = pos;
         const char32_t cp = detail::decode_utf8(path, pos);

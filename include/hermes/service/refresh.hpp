@@ -15,7 +15,8 @@
 namespace hermes::service {
 inline namespace v1 {
 
-namespace detail {
+/// Internals of the refresh decision (nested: generic names stay out of hermes::service::detail).
+namespace detail::refresh {
 
 [[nodiscard]] constexpr bool is_refresh_space(char c) noexcept {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
@@ -152,19 +153,19 @@ namespace detail {
     return out;
 }
 
-}  // namespace detail
+}  // namespace detail::refresh
 
 /// True when `installed` equals `generated` after upstream's normalisation: BOM, CRLF, trailing
 /// whitespace and surrounding blank lines ignored, RestartMaxDelaySec=/RestartSteps= lines ignored,
 /// WSL `/mnt/...` PATH segments masked. Any other difference (a comment, a blank line) is stale.
 [[nodiscard]] inline bool systemd_unit_is_current(std::string_view installed, std::string_view generated) {
-    return detail::comparable_unit(installed) == detail::comparable_unit(generated);
+    return detail::refresh::comparable_unit(installed) == detail::refresh::comparable_unit(generated);
 }
 
 /// True when `installed` equals `generated` after the same whitespace normalisation, with the PATH
 /// value ignored (it follows the invoking shell).
 [[nodiscard]] inline bool launchd_plist_is_current(std::string_view installed, std::string_view generated) {
-    return detail::comparable_plist(installed) == detail::comparable_plist(generated);
+    return detail::refresh::comparable_plist(installed) == detail::refresh::comparable_plist(generated);
 }
 
 /// One directive whose values differ: every assignment of `key` in `section`, as written.
@@ -176,7 +177,7 @@ struct directive_change {
     std::vector<std::string> new_values;  ///< in the generated unit (empty: removed)
 };
 
-namespace detail {
+namespace detail::refresh {
 
 struct directive_group {
     std::string section;
@@ -199,7 +200,8 @@ struct directive_group {
             auto vars = systemd::split_environment(e.value);
             if (vars && vars->size() == 1) {
                 key = "Environment[" + vars->front().first + "]";
-                if (vars->front().first == "PATH") value = mask_wsl_path_line("Environment=" + e.value).substr(12);
+                if (vars->front().first == "PATH")
+                    value = mask_wsl_path_line("Environment=" + e.value).substr(12);
             }
         }
         directive_group* group = nullptr;
@@ -211,27 +213,29 @@ struct directive_group {
     return groups;
 }
 
-}  // namespace detail
+}  // namespace detail::refresh
 
 /// What differs between two units, directive by directive: the generated unit's order first, then
 /// directives only the installed unit has. Empty when they differ only in layout (comments, blank
 /// lines, order of different keys); values as written (an installer prints "old -> new").
 [[nodiscard]] inline std::vector<directive_change> systemd_unit_diff(std::string_view installed,
                                                                      std::string_view generated) {
-    const std::vector<detail::directive_group> before = detail::group_directives(installed);
-    const std::vector<detail::directive_group> after = detail::group_directives(generated);
-    const auto find = [](const std::vector<detail::directive_group>& in, const detail::directive_group& g) {
-        for (const detail::directive_group& x : in)
+    using group_list = std::vector<detail::refresh::directive_group>;
+    const group_list before = detail::refresh::group_directives(installed);
+    const group_list after = detail::refresh::group_directives(generated);
+    const auto find = [](const group_list& in, const detail::refresh::directive_group& g) {
+        for (const detail::refresh::directive_group& x : in)
             if (x.section == g.section && x.key == g.key) return &x.values;
         return static_cast<const std::vector<std::string>*>(nullptr);
     };
     std::vector<directive_change> changes;
-    for (const detail::directive_group& g : after) {
+    for (const detail::refresh::directive_group& g : after) {
         const std::vector<std::string>* old = find(before, g);
         if (old != nullptr && *old == g.values) continue;
-        changes.push_back(directive_change{g.section, g.key, old ? *old : std::vector<std::string>{}, g.values});
+        changes.push_back(
+            directive_change{g.section, g.key, old ? *old : std::vector<std::string>{}, g.values});
     }
-    for (const detail::directive_group& g : before)
+    for (const detail::refresh::directive_group& g : before)
         if (find(after, g) == nullptr) changes.push_back(directive_change{g.section, g.key, g.values, {}});
     return changes;
 }
@@ -239,7 +243,7 @@ struct directive_group {
 /// The HERMES_HOME an installed unit pins (its last `Environment=` assignment of it in [Service]),
 /// unquoted and unescaped as systemd reads it; nullopt when it pins none or cannot be parsed.
 [[nodiscard]] inline std::optional<std::string> pinned_hermes_home(std::string_view unit_text) {
-    auto parsed = systemd::parse_unit(detail::drop_bom(unit_text));
+    auto parsed = systemd::parse_unit(detail::refresh::drop_bom(unit_text));
     if (!parsed) return std::nullopt;
     std::optional<std::string> home;
     for (const std::string& value : parsed->values("Service", "Environment")) {
@@ -255,7 +259,7 @@ struct directive_group {
 /// The User= of an installed unit ([Service], last assignment, `%%` resolved); nullopt when unset,
 /// unparseable, or written with a specifier only systemd can resolve.
 [[nodiscard]] inline std::optional<std::string> unit_user(std::string_view unit_text) {
-    auto parsed = systemd::parse_unit(detail::drop_bom(unit_text));
+    auto parsed = systemd::parse_unit(detail::refresh::drop_bom(unit_text));
     if (!parsed) return std::nullopt;
     auto user = parsed->value("Service", "User");
     if (!user) return std::nullopt;

@@ -7,6 +7,7 @@
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint32_t
 #include <optional>     // std::optional
+#include <set>          // std::set
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 #include <utility>      // std::pair, std::move
@@ -102,6 +103,9 @@ inline std::string indexed_field(std::string_view key, std::string_view index) {
 [[nodiscard]] inline status check_time_span(std::string_view span, std::string_view field) {
     if (span.empty()) return make_error(errc::empty_value, std::string(field), "the time span is empty");
     if (span == "infinity") return {};
+    if (span.front() == ' ' || span.back() == ' ')
+        return make_error(errc::unrepresentable, std::string(field),
+                          "\"" + printable(span) + "\" starts or ends with a space, which systemd strips");
     constexpr std::string_view units[] = {
         "usec", "us", "\xC2\xB5s", "\xCE\xBCs", "msec", "ms", "seconds", "second", "sec", "s",
         "minutes", "minute", "min", "months", "month", "M", "years", "year", "y", "weeks", "week",
@@ -109,7 +113,7 @@ inline std::string indexed_field(std::string_view key, std::string_view index) {
     std::size_t pos = 0;
     const auto fail = [&](std::string_view why) {
         return make_error(errc::invalid_value, std::string(field),
-                          "\"" + std::string(span) + "\" is not a systemd time span (" +
+                          "\"" + printable(span) + "\" is not a systemd time span (" +
                               std::string(why) + " at " + describe_position(span, pos) +
                               "); use e.g. \"5\", \"90s\", \"1min 30s\" or \"infinity\"");
     };
@@ -160,14 +164,21 @@ status put_output(Sink& sink, std::string_view spec, std::string_view field) {
         }
     if (spec.substr(0, 3) == "fd:" && spec.size() > 3) {
         const std::string_view name = spec.substr(3);
+        if (name.size() > 255)
+            return make_error(errc::out_of_range, std::string(field),
+                              "file descriptor name is " + std::to_string(name.size()) + " bytes; the limit is 255");
         for (std::size_t i = 0; i < name.size(); ++i)
             if (name[i] <= ' ' || name[i] > '~' || name[i] == ':')
                 return name_error(field, spec, i + 3, "file descriptor names are printable ASCII without ':'");
-        sink.put(spec);
+        if (name.back() == '\\')
+            return make_error(errc::unrepresentable, std::string(field),
+                              "ends with a backslash, which systemd reads as a line continuation");
+        sink.put("fd:");
+        put_percent_doubled(sink, name);  // systemd resolves specifiers in the name
         return {};
     }
     return make_error(errc::invalid_value, std::string(field),
-                      "\"" + std::string(spec) +
+                      "\"" + printable(spec) +
                           "\" is not an output: use inherit, null, tty, journal, kmsg, "
                           "journal+console, kmsg+console, socket, fd:NAME, file:PATH, "
                           "append:PATH or truncate:PATH");
@@ -189,7 +200,7 @@ status put_output(Sink& sink, std::string_view spec, std::string_view field) {
             if (digits) return {};
         }
     return make_error(errc::invalid_value, std::string(field),
-                      "\"" + std::string(name) + "\" is not a signal name such as SIGTERM or SIGRTMIN+1");
+                      "\"" + printable(name) + "\" is not a signal name such as SIGTERM or SIGRTMIN+1");
 }
 
 }  // namespace detail
@@ -544,6 +555,7 @@ namespace detail {
     unit_file file;
     std::string current_section;
     bool have_section = false;
+    std::set<std::string, std::less<>> seen_sections;  // a repeated header must not cost a scan of all
     // One logical line (continuations joined): a header, an assignment, or something ignored.
     const auto process = [&](std::string_view logical, std::size_t line) -> detail::status {
         const std::string_view l = detail::strip(logical);
@@ -557,12 +569,10 @@ namespace detail {
                 safe = !detail::is_control(static_cast<unsigned char>(l[i])) && l[i] != '"' && l[i] != '\'' && l[i] != '\\';
             if (!safe)
                 return make_error(errc::parse_error, where,
-                                  "invalid section header \"" + std::string(l) + "\" (a header must be the whole line)");
+                                  "invalid section header \"" + detail::printable(l) + "\" (a header must be the whole line)");
             current_section = std::string(l.substr(1, l.size() - 2));
             have_section = true;
-            bool known = false;
-            for (const std::string& s : file.sections_) known = known || s == current_section;
-            if (!known) file.sections_.push_back(current_section);
+            if (seen_sections.insert(current_section).second) file.sections_.push_back(current_section);
         } else if (l.front() == '.') {
             file.warnings_.push_back(where + ": '.include' is not supported, ignored");
         } else if (const std::size_t eq = l.find('='); eq == std::string_view::npos) {
@@ -592,9 +602,11 @@ namespace detail {
         if (continuation.size() >= detail::max_line_length)
             return make_error(errc::parse_error, "line " + std::to_string(start_line),
                               "the continued line is longer than systemd's 1 MiB line limit");
-        bool escaped = false;
-        for (const char c : continuation) escaped = escaped ? false : c == '\\';
-        if (escaped) {  // an odd number of trailing backslashes: the last becomes a space
+        // The line continues when it ends in an odd run of backslashes. Only the run is scanned: the
+        // joined text before this line ends in a space, so the run lies within `raw` (linear time).
+        std::size_t run = 0;
+        while (run < continuation.size() && continuation[continuation.size() - 1 - run] == '\\') ++run;
+        if (run % 2 == 1) {  // an odd number of trailing backslashes: the last becomes a space
             continuation.back() = ' ';
             continuing = true;
             continue;
@@ -687,7 +699,7 @@ namespace detail {
             if (used == 0) {
                 if (!relax)
                     return make_error(errc::parse_error, std::string(field),
-                                      "has an unknown escape \"\\" + std::string(1, rest[i + 1]) + "\" at " +
+                                      "has an unknown escape \"\\" + printable(rest.substr(i + 1, 1)) + "\" at " +
                                           describe_position(rest, i));
                 word.push_back('\\');
                 word.push_back(rest[i + 1]);
@@ -734,7 +746,7 @@ namespace detail {
             ++i;
         } else if (is_ascii_alnum(next)) {
             return make_error(errc::unrepresentable, std::string(field),
-                              "uses the specifier %" + std::string(1, next) +
+                              "uses the specifier %" + printable(std::string_view(&word[i + 1], 1)) +
                                   ", which only systemd can resolve (write %% for a literal %)");
         } else {
             out.push_back('%');
@@ -924,7 +936,7 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
     if (path.empty()) return make_error(errc::empty_value, "unit path", "the path is empty");
     if (path.front() != '/')
         return make_error(errc::relative_path, "unit path",
-                          "\"" + std::string(path) + "\" is not absolute, so its escape would not be reversible");
+                          "\"" + detail::printable(path) + "\" is not absolute, so its escape would not be reversible");
     std::string simplified;
     for (std::size_t start = 0; start <= path.size();) {
         std::size_t end = path.find('/', start);
@@ -932,7 +944,7 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
         const std::string_view segment = path.substr(start, end - start);
         if (segment == "..")
             return make_error(errc::not_normalized, "unit path",
-                              "\"" + std::string(path) + "\" has a '..' segment; pass the resolved path");
+                              "\"" + detail::printable(path) + "\" has a '..' segment; pass the resolved path");
         if (!segment.empty() && segment != ".") {
             if (!simplified.empty()) simplified.push_back('/');
             simplified.append(segment);

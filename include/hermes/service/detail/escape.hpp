@@ -77,19 +77,16 @@ void put_hex_escape(Sink& sink, unsigned char b) {
 }
 
 /// The inside of a double-quoted systemd word and its closing quote: C escapes for `\ "` and
-/// controls, `%%`, and `$$` when `double_dollar`. Any byte but NUL can be carried (invalid UTF-8 as
-/// \xHH when `allow_raw_bytes`).
+/// controls, `%%`, and `$$` when `double_dollar`. Any UTF-8 text but NUL can be carried. (Bytes that
+/// are not UTF-8 would reach the process, but systemd then cannot report the unit over D-Bus:
+/// `systemctl show` fails with "Invalid argument", so they are refused.)
 template <class Sink>
 status put_quoted_body(Sink& sink, std::string_view value, std::string_view field, bool double_dollar,
-                       bool allow_raw_bytes, std::string_view what) {
+                       std::string_view what) {
     for (std::size_t pos = 0; pos < value.size();) {
         const std::size_t at = pos;
         const char32_t cp = decode_utf8(value, pos);
-        if (cp == invalid_code_point) {
-            if (!allow_raw_bytes) return utf8_error(field, value, at);
-            put_hex_escape(sink, static_cast<unsigned char>(value[at]));
-            continue;
-        }
+        if (cp == invalid_code_point) return utf8_error(field, value, at);
         switch (cp) {
             case 0:
                 return char_error(errc::control_character, field, value, at, cp,
@@ -116,9 +113,9 @@ status put_quoted_body(Sink& sink, std::string_view value, std::string_view fiel
 /// A whole double-quoted word: the opening quote, then put_quoted_body.
 template <class Sink>
 status put_quoted_word(Sink& sink, std::string_view value, std::string_view field, bool double_dollar,
-                       bool allow_raw_bytes, std::string_view what) {
+                       std::string_view what) {
     sink.put('"');
-    return put_quoted_body(sink, value, field, double_dollar, allow_raw_bytes, what);
+    return put_quoted_body(sink, value, field, double_dollar, what);
 }
 
 /// Exec* executable (first word): absolute, and free of what systemd refuses or cannot unescape there.
@@ -127,7 +124,7 @@ status put_exec_executable(Sink& sink, std::string_view value, std::string_view 
     if (value.empty()) return make_error(errc::empty_value, std::string(field), "the executable path is empty");
     if (value.front() != '/')
         return make_error(errc::relative_path, std::string(field),
-                          "the executable must be an absolute path, got \"" + std::string(value) + "\"");
+                          "the executable must be an absolute path, got \"" + printable(value) + "\"");
     if (value.back() == '/')
         return make_error(errc::invalid_value, std::string(field),
                           "the executable path ends in '/', which names a directory");
@@ -140,7 +137,7 @@ status put_exec_executable(Sink& sink, std::string_view value, std::string_view 
                               "systemd refuses control characters in the executable path");
         if (cp == '"' || cp == '\'' || cp == '\\')
             return make_error(errc::unrepresentable, std::string(field),
-                              "contains '" + std::string(1, static_cast<char>(cp)) + "' at " +
+                              "contains '" + printable(value.substr(at, 1)) + "' at " +
                                   describe_position(value, at) +
                                   "; systemd refuses quotes and backslashes in the executable path "
                                   "(run it through /usr/bin/env or a symlink)");
@@ -150,7 +147,7 @@ status put_exec_executable(Sink& sink, std::string_view value, std::string_view 
                                   "; systemd expands '$' in argv[0] but not in the executable path, so "
                                   "no spelling gives both back exactly");
     }
-    return put_quoted_word(sink, value, field, /*double_dollar=*/false, /*allow_raw_bytes=*/false,
+    return put_quoted_word(sink, value, field, /*double_dollar=*/false,
                            "the executable path");
 }
 
@@ -161,7 +158,7 @@ status put_exec_executable(Sink& sink, std::string_view value, std::string_view 
         const char c = name[i];
         if (c == '_' || is_ascii_alpha(c) || (i > 0 && is_ascii_digit(c))) continue;
         return make_error(errc::invalid_name, std::string(field),
-                          "variable name \"" + std::string(name) + "\" has '" + std::string(1, c) +
+                          "variable name \"" + printable(name) + "\" has '" + printable(name.substr(i, 1)) +
                               "' at byte " + std::to_string(i + 1) +
                               "; names are ASCII letters, digits and '_', not starting with a digit");
     }
@@ -171,7 +168,7 @@ status put_exec_executable(Sink& sink, std::string_view value, std::string_view 
 /// Marks an Exec* argument made by systemd::variable(): NUL cannot occur in a real argument.
 inline constexpr char variable_marker = '\0';
 
-/// Exec* argument after the first: double-quoted, C escapes, `%%`, `$$`; any byte but NUL.
+/// Exec* argument after the first: double-quoted, C escapes, `%%`, `$$`; UTF-8 without NUL.
 /// A systemd::variable() token is written as `"${NAME}"` for systemd to expand at exec time.
 template <class Sink>
 status put_exec_argument(Sink& sink, std::string_view value, std::string_view field) {
@@ -183,7 +180,7 @@ status put_exec_argument(Sink& sink, std::string_view value, std::string_view fi
         sink.put("}\"");
         return {};
     }
-    return put_quoted_word(sink, value, field, /*double_dollar=*/true, /*allow_raw_bytes=*/true,
+    return put_quoted_word(sink, value, field, /*double_dollar=*/true,
                            "a command-line argument");
 }
 
@@ -195,7 +192,7 @@ status put_environment_assignment(Sink& sink, std::string_view name, std::string
     sink.put('"');
     sink.put(name);
     sink.put('=');
-    return put_quoted_body(sink, value, field, /*double_dollar=*/false, /*allow_raw_bytes=*/false,
+    return put_quoted_body(sink, value, field, /*double_dollar=*/false,
                            "an environment value");
 }
 
@@ -238,7 +235,7 @@ status put_path(Sink& sink, std::string_view value, std::string_view field) {
     if (value.empty()) return make_error(errc::empty_value, std::string(field), "the path is empty");
     if (value.front() != '/')
         return make_error(errc::relative_path, std::string(field),
-                          "must be an absolute path, got \"" + std::string(value) + "\"");
+                          "must be an absolute path, got \"" + printable(value) + "\"");
     if (auto ok = check_unquoted(value, field, "a path"); !ok) return ok;
     if (value.size() >= 4096)
         return make_error(errc::out_of_range, std::string(field),
@@ -305,7 +302,7 @@ status put_xml_text(Sink& sink, std::string_view value, std::string_view field) 
 [[nodiscard]] inline unexpected_error name_error(std::string_view field, std::string_view name,
                                                  std::size_t at, std::string_view rule) {
     return make_error(errc::invalid_name, std::string(field),
-                      "\"" + std::string(name) + "\" has '" + std::string(1, name[at]) + "' at " +
+                      "\"" + printable(name) + "\" has '" + printable(name.substr(at, 1)) + "' at " +
                           describe_position(name, at) + "; " + std::string(rule));
 }
 
@@ -327,7 +324,7 @@ status put_xml_text(Sink& sink, std::string_view value, std::string_view field) 
         for (const std::string_view s : suffixes) known_suffix = known_suffix || name.substr(dot + 1) == s;
     if (!known_suffix || dot == 0)
         return make_error(errc::invalid_name, std::string(field),
-                          "\"" + std::string(name) +
+                          "\"" + printable(name) +
                               "\" does not end in a unit type such as .service or .target");
     std::size_t ats = 0;
     for (std::size_t i = 0; i < dot; ++i) {

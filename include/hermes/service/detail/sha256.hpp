@@ -84,8 +84,7 @@ inline void compress(std::array<std::uint32_t, 8>& state, const std::uint8_t* bl
     tail[rest] = 0x80;
     const std::size_t tail_size = rest < 56 ? 64 : 128;
     const std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8U;
-    for (std::size_t i = 0; i < 8; ++i)
-        tail[tail_size - 1 - i] = static_cast<std::uint8_t>(bits >> (8U * i));
+    for (std::size_t i = 0; i < 8; ++i) tail[tail_size - 1 - i] = static_cast<std::uint8_t>(bits >> (8U * i));
     for (std::size_t off = 0; off < tail_size; off += 64) sha256_impl::compress(state, tail + off);
     sha256_digest out{};
     for (std::size_t i = 0; i < 8; ++i)

@@ -99,6 +99,32 @@ inline void append_utf8(std::string& out, char32_t cp) {
     }
 }
 
+/// `s` safe to show inside a message: control characters and invalid bytes as C escapes
+/// (`\n`, `\t`, `\r`, `\xHH`), so a value can never break the line it is reported on.
+[[nodiscard]] inline std::string printable(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t pos = 0; pos < s.size();) {
+        const std::size_t at = pos;
+        const char32_t cp = decode_utf8(s, pos);
+        if (cp == '\n') {
+            out.append("\\n");
+        } else if (cp == '\t') {
+            out.append("\\t");
+        } else if (cp == '\r') {
+            out.append("\\r");
+        } else if (cp == invalid_code_point || cp < 0x20 || cp == 0x7F) {
+            constexpr std::string_view digits = "0123456789abcdef";
+            const auto b = static_cast<unsigned char>(s[at]);
+            out.append("\\x").push_back(digits[b >> 4]);
+            out.push_back(digits[b & 0xF]);
+        } else {
+            out.append(s.substr(at, pos - at));
+        }
+    }
+    return out;
+}
+
 /// "character 3 (byte 4)": both 1-based counts are what editors show; bytes help with hexdumps.
 [[nodiscard]] inline std::string describe_position(std::string_view s, std::size_t offset) {
     return "character " + std::to_string(character_index(s, offset) + 1) + " (byte " +
