@@ -10,11 +10,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <hermes/service/error.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <hermes/service/error.hpp>
 
 namespace fuzz {
 
@@ -48,15 +47,18 @@ inline std::pair<std::string, std::string> split_assignment(std::string_view s) 
 /// Prints what failed and the values involved, then aborts (libFuzzer saves the input as a crash).
 [[noreturn]] inline void fail(const char* what, std::string_view detail = {}, std::string_view text = {}) {
     std::fprintf(stderr, "\n*** PROPERTY VIOLATED: %s\n", what);
-    if (!detail.empty()) std::fprintf(stderr, "*** detail: %.*s\n", static_cast<int>(detail.size()), detail.data());
-    if (!text.empty()) std::fprintf(stderr, "*** text:\n%.*s\n*** end of text\n", static_cast<int>(text.size()), text.data());
+    if (!detail.empty())
+        std::fprintf(stderr, "*** detail: %.*s\n", static_cast<int>(detail.size()), detail.data());
+    if (!text.empty())
+        std::fprintf(stderr, "*** text:\n%.*s\n*** end of text\n", static_cast<int>(text.size()),
+                     text.data());
     std::abort();
 }
 
-#define FUZZ_CHECK(cond, ...)                                                     \
-    do {                                                                          \
-        if (!(cond)) ::fuzz::fail("check failed: " #cond, __VA_ARGS__);           \
-    } while (false)
+#define FUZZ_CHECK(cond, ...)                                       \
+  do {                                                              \
+    if (!(cond)) ::fuzz::fail("check failed: " #cond, __VA_ARGS__); \
+  } while (false)
 
 /// A typed error: a known code, a field naming the input and a message explaining it.
 inline void check_error(const hermes::service::error& e) {

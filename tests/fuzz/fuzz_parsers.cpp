@@ -11,14 +11,13 @@
 // split too (Exec*= also with the Environment= variables for $NAME expansion).
 #include <cstddef>
 #include <cstdint>
+#include <hermes/service/launchd.hpp>
+#include <hermes/service/systemd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <hermes/service/launchd.hpp>
-#include <hermes/service/systemd.hpp>
 
 #include "fuzz_common.hpp"
 
@@ -32,7 +31,8 @@ using env_list = std::vector<std::pair<std::string, std::string>>;
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-std::optional<std::string> only_value(const sd::unit_file& f, std::string_view section, std::string_view key) {
+std::optional<std::string> only_value(const sd::unit_file& f, std::string_view section,
+                                      std::string_view key) {
     for (const sd::unit_entry& e : f.entries())
         if (e.section == section && e.key == key) return e.value;
     return std::nullopt;
@@ -56,7 +56,8 @@ void round_trip_argv(const std::vector<std::string>& argv) {
 
 void round_trip_environment(const env_list& vars) {
     for (std::size_t i = 0; i < vars.size() && i < 8; ++i) {
-        auto text = sd::unit_builder().exec_start({"/bin/true"}).environment(vars[i].first, vars[i].second).build();
+        auto text =
+            sd::unit_builder().exec_start({"/bin/true"}).environment(vars[i].first, vars[i].second).build();
         if (!text) {
             fuzz::check_error(text.error());
             continue;
@@ -67,7 +68,8 @@ void round_trip_environment(const env_list& vars) {
         FUZZ_CHECK(value.has_value(), "no Environment read back", *text);
         auto again = sd::split_environment(*value);
         FUZZ_CHECK(again.has_value(), again ? std::string() : hs::to_string(again.error()), *text);
-        FUZZ_CHECK(again->size() == 1 && (*again)[0] == vars[i], "variable does not survive write + read", *text);
+        FUZZ_CHECK(again->size() == 1 && (*again)[0] == vars[i], "variable does not survive write + read",
+                   *text);
     }
 }
 
@@ -85,7 +87,8 @@ void check_environment(std::string_view value, env_list* collect) {
     if (!vars) return fuzz::check_error(vars.error());
     for (const auto& [name, v] : *vars) {
         FUZZ_CHECK(!name.empty() && name.find('=') == std::string::npos, "bad variable name", value);
-        FUZZ_CHECK(hs::detail::find_invalid_utf8(v) == std::string::npos, "variable value is not UTF-8", value);
+        FUZZ_CHECK(hs::detail::find_invalid_utf8(v) == std::string::npos, "variable value is not UTF-8",
+                   value);
         if (collect) collect->emplace_back(name, v);
     }
     round_trip_environment(*vars);
@@ -96,7 +99,8 @@ void check_unit(std::string_view text) {
     if (!parsed) return fuzz::check_error(parsed.error());
     const sd::unit_file& f = *parsed;
     for (std::size_t i = 0; i < f.sections().size(); ++i)
-        for (std::size_t j = 0; j < i; ++j) FUZZ_CHECK(f.sections()[i] != f.sections()[j], "duplicate section", text);
+        for (std::size_t j = 0; j < i; ++j)
+            FUZZ_CHECK(f.sections()[i] != f.sections()[j], "duplicate section", text);
     std::size_t last_line = 0;
     env_list env;
     for (const sd::unit_entry& e : f.entries()) {
@@ -106,9 +110,12 @@ void check_unit(std::string_view text) {
         FUZZ_CHECK(e.line >= 1 && e.line >= last_line, "entry lines go backwards", text);
         last_line = e.line;
         for (const std::string* s : {&e.key, &e.value}) {
-            FUZZ_CHECK(s->find_first_of(std::string_view("\n\r\0", 3)) == std::string::npos, "line break in " + *s, text);
-            FUZZ_CHECK(s->empty() || (!is_space(s->front()) && !is_space(s->back())), "untrimmed: " + *s, text);
-            FUZZ_CHECK(hs::detail::find_invalid_utf8(*s) == std::string::npos, "not UTF-8: " + fuzz::hex(*s), text);
+            FUZZ_CHECK(s->find_first_of(std::string_view("\n\r\0", 3)) == std::string::npos,
+                       "line break in " + *s, text);
+            FUZZ_CHECK(s->empty() || (!is_space(s->front()) && !is_space(s->back())), "untrimmed: " + *s,
+                       text);
+            FUZZ_CHECK(hs::detail::find_invalid_utf8(*s) == std::string::npos, "not UTF-8: " + fuzz::hex(*s),
+                       text);
         }
         const auto v = f.value(e.section, e.key);
         const auto all = f.values(e.section, e.key);
@@ -134,7 +141,8 @@ void check_plist_value(const ld::plist_value& v, std::string_view text, int dept
         for (const ld::plist_value& item : *a) check_plist_value(item, text, depth + 1);
     } else if (const auto* d = v.as_dict()) {
         for (std::size_t i = 0; i < d->size(); ++i) {
-            for (std::size_t j = 0; j < i; ++j) FUZZ_CHECK((*d)[i].first != (*d)[j].first, "duplicate dict key", text);
+            for (std::size_t j = 0; j < i; ++j)
+                FUZZ_CHECK((*d)[i].first != (*d)[j].first, "duplicate dict key", text);
             FUZZ_CHECK(v.find((*d)[i].first) == &(*d)[i].second, "find() does not return the entry", text);
             check_plist_value((*d)[i].second, text, depth + 1);
         }

@@ -17,12 +17,11 @@
 //   P process_type(payload[0] % 4)
 #include <cstddef>
 #include <cstdint>
+#include <hermes/service/launchd.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <hermes/service/launchd.hpp>
 
 #include "fuzz_common.hpp"
 
@@ -39,11 +38,14 @@ using leaf_list = std::vector<std::pair<std::string, std::string>>;  // (element
 
 unsigned number(const std::string& payload) {
     unsigned v = 0;
-    for (std::size_t i = 0; i < payload.size() && i < 4; ++i) v |= static_cast<unsigned>(static_cast<unsigned char>(payload[i])) << (8 * i);
+    for (std::size_t i = 0; i < payload.size() && i < 4; ++i)
+        v |= static_cast<unsigned>(static_cast<unsigned char>(payload[i])) << (8 * i);
     return v;
 }
 
-bool odd(const std::string& payload) { return !payload.empty() && (static_cast<unsigned char>(payload[0]) & 1u) != 0; }
+bool odd(const std::string& payload) {
+    return !payload.empty() && (static_cast<unsigned char>(payload[0]) & 1u) != 0;
+}
 
 void flatten(const ld::plist_value& v, leaf_list& out) {
     if (const std::string* s = v.as_string()) {
@@ -118,23 +120,64 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const fuzz::record& r : records) {
         const std::string& p = r.payload;
         switch (r.tag) {
-            case 'L': label = p; b.label(p); break;
+            case 'L':
+                label = p;
+                b.label(p);
+                break;
             case 'S': argv = std::vector<std::string>{p.empty() || p.front() != '/' ? "/" + p : p}; break;
             case 's': argv = std::vector<std::string>{p}; break;
-            case 'A': if (argv) argv->push_back(p); break;
-            case 'W': working_directory = p; b.working_directory(p); break;
-            case 'E': env.push_back(fuzz::split_assignment(p)); b.environment(env.back().first, env.back().second); break;
-            case 'O': out_path = p; b.standard_out_path(p); break;
-            case 'o': err_path = p; b.standard_error_path(p); break;
-            case 'U': user = p; b.user_name(p); break;
-            case 'G': group = p; b.group_name(p); break;
-            case 'Y': if (!session_types) session_types.emplace(); session_types->push_back(p); break;
+            case 'A':
+                if (argv) argv->push_back(p);
+                break;
+            case 'W':
+                working_directory = p;
+                b.working_directory(p);
+                break;
+            case 'E':
+                env.push_back(fuzz::split_assignment(p));
+                b.environment(env.back().first, env.back().second);
+                break;
+            case 'O':
+                out_path = p;
+                b.standard_out_path(p);
+                break;
+            case 'o':
+                err_path = p;
+                b.standard_error_path(p);
+                break;
+            case 'U':
+                user = p;
+                b.user_name(p);
+                break;
+            case 'G':
+                group = p;
+                b.group_name(p);
+                break;
+            case 'Y':
+                if (!session_types) session_types.emplace();
+                session_types->push_back(p);
+                break;
             case 'y': session_types.emplace(); break;
-            case 'R': run_at_load = odd(p); b.run_at_load(*run_at_load); break;
-            case 'k': keep_alive = odd(p); b.keep_alive(*keep_alive); break;
-            case 'I': throttle = number(p); b.throttle_interval(*throttle); break;
-            case 'X': exit_timeout = number(p); b.exit_timeout(*exit_timeout); break;
-            case 'N': files = number(p); b.number_of_files_soft_limit(*files); break;
+            case 'R':
+                run_at_load = odd(p);
+                b.run_at_load(*run_at_load);
+                break;
+            case 'k':
+                keep_alive = odd(p);
+                b.keep_alive(*keep_alive);
+                break;
+            case 'I':
+                throttle = number(p);
+                b.throttle_interval(*throttle);
+                break;
+            case 'X':
+                exit_timeout = number(p);
+                b.exit_timeout(*exit_timeout);
+                break;
+            case 'N':
+                files = number(p);
+                b.number_of_files_soft_limit(*files);
+                break;
             case 'P':
                 ptype = static_cast<ld::process_type>(p.empty() ? 0 : static_cast<unsigned char>(p[0]) % 4);
                 b.process_type(*ptype);
@@ -177,7 +220,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (keep_alive) key("KeepAlive"), want.emplace_back(*keep_alive ? "true" : "false", "");
     if (throttle) key("ThrottleInterval"), want.emplace_back("integer", std::to_string(*throttle));
     if (exit_timeout) key("ExitTimeOut"), want.emplace_back("integer", std::to_string(*exit_timeout));
-    if (files) key("SoftResourceLimits"), key("NumberOfFiles"), want.emplace_back("integer", std::to_string(*files));
+    if (files)
+        key("SoftResourceLimits"), key("NumberOfFiles"), want.emplace_back("integer", std::to_string(*files));
     if (out_path) key("StandardOutPath"), str(*out_path);
     if (err_path) key("StandardErrorPath"), str(*err_path);
     if (ptype) key("ProcessType"), str(std::string(ld::to_string(*ptype)));
@@ -204,7 +248,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     // The typed accessors agree with the flat view for the values a host reads.
     const ld::plist_value* args = parsed->find("ProgramArguments");
-    FUZZ_CHECK(args && args->as_array() && args->as_array()->size() == argv->size(), "ProgramArguments", text);
+    FUZZ_CHECK(args && args->as_array() && args->as_array()->size() == argv->size(), "ProgramArguments",
+               text);
     const ld::plist_value* l = parsed->find("Label");
     FUZZ_CHECK(l && l->as_string() && *l->as_string() == *label, "Label", text);
 #if defined(HERMES_FUZZ_WITH_EXPAT)

@@ -17,12 +17,11 @@
 //   K set("Section=Key=value", split at the first two '=')
 #include <cstddef>
 #include <cstdint>
+#include <hermes/service/systemd.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <hermes/service/systemd.hpp>
 
 #include "fuzz_common.hpp"
 
@@ -38,8 +37,9 @@ struct expected {
     std::string section;
     std::string key;
     kind k;
-    std::vector<std::string> values;  // exec: argv (variables as systemd::variable tokens); environment: {name, value}
-    bool flag = false;                // exec: '-' prefix; working_directory: missing_ok
+    std::vector<std::string>
+        values;         // exec: argv (variables as systemd::variable tokens); environment: {name, value}
+    bool flag = false;  // exec: '-' prefix; working_directory: missing_ok
     bool custom = false;
 };
 
@@ -51,7 +51,7 @@ struct op {
 };
 
 class model {
-public:
+  public:
     void scalar(std::string section, std::string key, kind k, std::string value, bool flag = false) {
         for (expected& d : directives)
             if (d.section == section && d.key == key && !d.custom) {
@@ -60,11 +60,13 @@ public:
                 d.flag = flag;
                 return;
             }
-        directives.push_back(expected{std::move(section), std::move(key), k, {std::move(value)}, flag, false});
+        directives.push_back(
+            expected{std::move(section), std::move(key), k, {std::move(value)}, flag, false});
     }
-    void append(std::string section, std::string key, kind k, std::vector<std::string> values, bool flag = false,
-                bool custom = false) {
-        directives.push_back(expected{std::move(section), std::move(key), k, std::move(values), flag, custom});
+    void append(std::string section, std::string key, kind k, std::vector<std::string> values,
+                bool flag = false, bool custom = false) {
+        directives.push_back(
+            expected{std::move(section), std::move(key), k, std::move(values), flag, custom});
     }
 
     // Sections in the order build() writes them, and the directives in file order.
@@ -133,32 +135,38 @@ void check_value(const expected& d, const hs::systemd::unit_entry& e,
                 FUZZ_CHECK(!rest.empty() && rest.front() == '-', "WorkingDirectory lost its '-'", text);
                 rest.remove_prefix(1);
             }
-            FUZZ_CHECK(fuzz::undouble_percent(rest) == d.values[0], "WorkingDirectory: " + fuzz::hex(v), text);
+            FUZZ_CHECK(fuzz::undouble_percent(rest) == d.values[0], "WorkingDirectory: " + fuzz::hex(v),
+                       text);
             break;
         }
         case kind::exec: {
             FUZZ_CHECK(!v.empty() && (v.front() == '-') == d.flag, d.key + ": '-' prefix", text);
             bool has_variable = false;
-            for (const std::string& a : d.values) has_variable = has_variable || (!a.empty() && a.front() == '\0');
+            for (const std::string& a : d.values)
+                has_variable = has_variable || (!a.empty() && a.front() == '\0');
             if (!has_variable) {
                 auto argv = sd::split_command_line(v);
-                FUZZ_CHECK(argv.has_value(), d.key + ": " + (argv ? std::string() : hs::to_string(argv.error())), text);
+                FUZZ_CHECK(argv.has_value(),
+                           d.key + ": " + (argv ? std::string() : hs::to_string(argv.error())), text);
                 FUZZ_CHECK(*argv == d.values, d.key + ": argv differs", text);
             } else {
                 auto argv = sd::split_command_line(v);
                 FUZZ_CHECK(!argv.has_value(), d.key + ": a variable read back without an environment", text);
             }
             auto argv = sd::split_command_line(v, env);
-            FUZZ_CHECK(argv.has_value(), d.key + " with env: " + (argv ? std::string() : hs::to_string(argv.error())), text);
+            FUZZ_CHECK(argv.has_value(),
+                       d.key + " with env: " + (argv ? std::string() : hs::to_string(argv.error())), text);
             FUZZ_CHECK(*argv == expand(d.values, env), d.key + ": expanded argv differs", text);
             break;
         }
         case kind::environment: {
             auto vars = sd::split_environment(v);
-            FUZZ_CHECK(vars.has_value(), "Environment: " + (vars ? std::string() : hs::to_string(vars.error())), text);
+            FUZZ_CHECK(vars.has_value(),
+                       "Environment: " + (vars ? std::string() : hs::to_string(vars.error())), text);
             FUZZ_CHECK(vars->size() == 1, "Environment: not exactly one assignment", text);
             FUZZ_CHECK((*vars)[0].first == d.values[0] && (*vars)[0].second == d.values[1],
-                       "Environment: " + fuzz::hex((*vars)[0].first) + "=" + fuzz::hex((*vars)[0].second), text);
+                       "Environment: " + fuzz::hex((*vars)[0].first) + "=" + fuzz::hex((*vars)[0].second),
+                       text);
             break;
         }
         case kind::name:
@@ -177,7 +185,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::optional<std::size_t> command;
     for (const fuzz::record& r : records) {
         switch (r.tag) {
-            case 'S': case 'R': case 'P': case 'p':
+            case 'S':
+            case 'R':
+            case 'P':
+            case 'p':
                 ops.push_back(op{r.tag, {}, {}, {}, {absolute(r.payload)}});
                 command = ops.size() - 1;
                 break;
@@ -202,10 +213,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 ops.push_back(op{r.tag, std::move(section), std::move(key), std::move(value), {}});
                 break;
             }
-            case 'D': case 'W': case 'w': case 'U': case 'G': case 'T': case 't': case 'B': case 'N':
-            case 'O': case 'o': case 'Z':
-                ops.push_back(op{r.tag, r.payload, {}, {}, {}});
-                break;
+            case 'D':
+            case 'W':
+            case 'w':
+            case 'U':
+            case 'G':
+            case 'T':
+            case 't':
+            case 'B':
+            case 'N':
+            case 'O':
+            case 'o':
+            case 'Z': ops.push_back(op{r.tag, r.payload, {}, {}, {}}); break;
             default: break;
         }
     }
@@ -215,32 +234,74 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::vector<std::pair<std::string, std::string>> env;
     for (const op& o : ops) {
         switch (o.tag) {
-            case 'D': b.description(o.a); m.scalar("Unit", "Description", kind::literal, o.a); break;
-            case 'W': case 'w':
+            case 'D':
+                b.description(o.a);
+                m.scalar("Unit", "Description", kind::literal, o.a);
+                break;
+            case 'W':
+            case 'w':
                 b.working_directory(o.a, o.tag == 'w');
                 m.scalar("Service", "WorkingDirectory", kind::working_directory, o.a, o.tag == 'w');
                 break;
-            case 'U': b.user(o.a); m.scalar("Service", "User", kind::name, o.a); break;
-            case 'G': b.group(o.a); m.scalar("Service", "Group", kind::name, o.a); break;
+            case 'U':
+                b.user(o.a);
+                m.scalar("Service", "User", kind::name, o.a);
+                break;
+            case 'G':
+                b.group(o.a);
+                m.scalar("Service", "Group", kind::name, o.a);
+                break;
             case 'E':
                 b.environment(o.a, o.b);
                 m.append("Service", "Environment", kind::environment, {o.a, o.b});
                 env.emplace_back(o.a, o.b);
                 break;
-            case 'S': case 's': b.exec_start(o.argv); m.append("Service", "ExecStart", kind::exec, o.argv); break;
-            case 'R': b.exec_reload(o.argv); m.append("Service", "ExecReload", kind::exec, o.argv); break;
-            case 'P': case 'p':
+            case 'S':
+            case 's':
+                b.exec_start(o.argv);
+                m.append("Service", "ExecStart", kind::exec, o.argv);
+                break;
+            case 'R':
+                b.exec_reload(o.argv);
+                m.append("Service", "ExecReload", kind::exec, o.argv);
+                break;
+            case 'P':
+            case 'p':
                 b.exec_stop_post(o.argv, o.tag == 'p');
                 m.append("Service", "ExecStopPost", kind::exec, o.argv, o.tag == 'p');
                 break;
-            case 'T': b.type(sd::service_type::oneshot); m.scalar("Service", "Type", kind::verbatim, "oneshot"); break;
-            case 't': b.type(sd::service_type::simple); m.scalar("Service", "Type", kind::verbatim, "simple"); break;
-            case 'B': b.after(o.a); m.append("Unit", "After", kind::name, {o.a}); break;
-            case 'N': b.wanted_by(o.a); m.append("Install", "WantedBy", kind::name, {o.a}); break;
-            case 'O': b.standard_output(o.a); m.scalar("Service", "StandardOutput", kind::output, o.a); break;
-            case 'o': b.standard_error(o.a); m.scalar("Service", "StandardError", kind::output, o.a); break;
-            case 'Z': b.restart_sec(std::string_view(o.a)); m.scalar("Service", "RestartSec", kind::verbatim, o.a); break;
-            case 'K': b.set(o.a, o.b, o.c); m.append(o.a, o.b, kind::literal, {o.c}, false, true); break;
+            case 'T':
+                b.type(sd::service_type::oneshot);
+                m.scalar("Service", "Type", kind::verbatim, "oneshot");
+                break;
+            case 't':
+                b.type(sd::service_type::simple);
+                m.scalar("Service", "Type", kind::verbatim, "simple");
+                break;
+            case 'B':
+                b.after(o.a);
+                m.append("Unit", "After", kind::name, {o.a});
+                break;
+            case 'N':
+                b.wanted_by(o.a);
+                m.append("Install", "WantedBy", kind::name, {o.a});
+                break;
+            case 'O':
+                b.standard_output(o.a);
+                m.scalar("Service", "StandardOutput", kind::output, o.a);
+                break;
+            case 'o':
+                b.standard_error(o.a);
+                m.scalar("Service", "StandardError", kind::output, o.a);
+                break;
+            case 'Z':
+                b.restart_sec(std::string_view(o.a));
+                m.scalar("Service", "RestartSec", kind::verbatim, o.a);
+                break;
+            case 'K':
+                b.set(o.a, o.b, o.c);
+                m.append(o.a, o.b, kind::literal, {o.c}, false, true);
+                break;
             default: break;
         }
     }
@@ -258,17 +319,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     const hs::result<sd::unit_file> parsed = sd::parse_unit(text);
     FUZZ_CHECK(parsed.has_value(), parsed ? std::string() : hs::to_string(parsed.error()), text);
-    FUZZ_CHECK(parsed->warnings().empty(), parsed->warnings().empty() ? std::string() : parsed->warnings()[0], text);
+    FUZZ_CHECK(parsed->warnings().empty(), parsed->warnings().empty() ? std::string() : parsed->warnings()[0],
+               text);
     FUZZ_CHECK(parsed->sections() == m.sections(), "the sections differ", text);
 
     const std::vector<const expected*> want = m.in_file_order();
     const std::vector<sd::unit_entry>& got = parsed->entries();
-    FUZZ_CHECK(got.size() == want.size(),
-               "read back " + std::to_string(got.size()) + " directives, wrote " + std::to_string(want.size()), text);
+    FUZZ_CHECK(
+        got.size() == want.size(),
+        "read back " + std::to_string(got.size()) + " directives, wrote " + std::to_string(want.size()),
+        text);
     for (std::size_t i = 0; i < got.size(); ++i) {
         FUZZ_CHECK(got[i].section == want[i]->section && got[i].key == want[i]->key,
-                   "directive " + std::to_string(i) + " is " + got[i].section + "." + got[i].key + ", expected " +
-                       want[i]->section + "." + want[i]->key,
+                   "directive " + std::to_string(i) + " is " + got[i].section + "." + got[i].key +
+                       ", expected " + want[i]->section + "." + want[i]->key,
                    text);
         check_value(*want[i], got[i], env, text);
     }
