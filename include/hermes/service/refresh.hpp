@@ -153,13 +153,129 @@ namespace detail::refresh {
     return out;
 }
 
+/// Walks a unit as comparable_unit() would render it, one line at a time and without copying:
+/// next() yields each non-blank line of the comparison form with the number of blank lines before it
+/// (trailing blank lines are never yielded). Two units compare equal exactly when they yield the same
+/// (blank count, line) sequence. Only a masked PATH line is written out, into a stack buffer.
+class comparable_lines {
+public:
+    explicit comparable_lines(std::string_view text) noexcept : text_(drop_bom(text)) {}
+    comparable_lines(const comparable_lines&) = delete;
+    comparable_lines& operator=(const comparable_lines&) = delete;
+
+    std::size_t blanks = 0;  ///< blank lines before `line`
+    std::string_view line;   ///< the line, as comparable_unit() has it
+
+    [[nodiscard]] bool next() {
+        blanks = 0;
+        while (pos_ < text_.size()) {
+            std::string_view l = next_raw_line();
+            if (is_optional_directive(line_key(l))) continue;
+            if (const std::string_view t = trim_refresh_space(l); is_path_line(t)) {
+                l = masked_path_line(t);
+            } else {
+                if (first_kept_) l = drop_bom(l);  // comparable_unit() drops a byte-order mark again
+                if (!started_) l = trim_refresh_space(l);
+            }
+            first_kept_ = false;
+            while (!l.empty() && is_refresh_space(l.back())) l.remove_suffix(1);
+            if (l.empty()) {
+                if (started_) ++blanks;
+                continue;
+            }
+            started_ = true;
+            line = l;
+            return true;
+        }
+        return false;
+    }
+
+private:
+    /// split_lines' next element: ends at LF, CRLF, CR, VT or FF.
+    std::string_view next_raw_line() noexcept {
+        const std::size_t start = pos_;
+        std::size_t i = start;
+        while (i < text_.size() && static_cast<unsigned char>(text_[i]) - 10U > 3U) ++i;  // \n \v \f \r
+        const std::string_view l = text_.substr(start, i - start);
+        if (i + 1 < text_.size() && text_[i] == '\r' && text_[i + 1] == '\n') ++i;
+        pos_ = i + 1;
+        return l;
+    }
+
+    [[nodiscard]] static bool is_path_line(std::string_view t) noexcept {
+        if (t.substr(0, 12) != "Environment=") return false;
+        std::string_view rest = t.substr(12);
+        if (!rest.empty() && rest.front() == '"') rest.remove_prefix(1);
+        return rest.substr(0, 5) == "PATH=";
+    }
+
+    /// mask_wsl_path_line(t), in buf_ (or spill_ when it does not fit).
+    std::string_view masked_path_line(std::string_view t) {
+        size_ = 0;
+        spill_.clear();
+        std::string_view rest = t.substr(12);
+        const bool quoted = rest.front() == '"';
+        if (quoted) rest.remove_prefix(1);
+        rest.remove_prefix(5);
+        std::string_view tail;
+        if (quoted) {
+            const std::size_t close = rest.find('"');
+            if (close != std::string_view::npos) {
+                tail = rest.substr(close);
+                rest = rest.substr(0, close);
+            }
+        }
+        put(quoted ? std::string_view("Environment=\"PATH=") : std::string_view("Environment=PATH="));
+        bool empty = true;
+        for (std::size_t start = 0; start <= rest.size();) {
+            std::size_t end = rest.find(':', start);
+            if (end == std::string_view::npos) end = rest.size();
+            const std::string_view segment = rest.substr(start, end - start);
+            if (segment.substr(0, 5) != "/mnt/") {
+                if (!empty) put(":");
+                put(segment);
+                empty = empty && segment.empty();
+            }
+            start = end + 1;
+        }
+        put(tail);
+        return spill_.empty() ? std::string_view(buf_, size_) : std::string_view(spill_);
+    }
+
+    void put(std::string_view s) {
+        if (spill_.empty() && size_ + s.size() <= sizeof buf_) {
+            s.copy(buf_ + size_, s.size());
+            size_ += s.size();
+            return;
+        }
+        if (spill_.empty()) spill_.assign(buf_, size_);
+        spill_.append(s);
+    }
+
+    std::string_view text_;
+    std::size_t pos_ = 0;
+    bool first_kept_ = true;
+    bool started_ = false;
+    char buf_[512];
+    std::size_t size_ = 0;
+    std::string spill_;
+};
+
 }  // namespace detail::refresh
 
 /// True when `installed` equals `generated` after upstream's normalisation: BOM, CRLF, trailing
 /// whitespace and surrounding blank lines ignored, RestartMaxDelaySec=/RestartSteps= lines ignored,
 /// WSL `/mnt/...` PATH segments masked. Any other difference (a comment, a blank line) is stale.
 [[nodiscard]] inline bool systemd_unit_is_current(std::string_view installed, std::string_view generated) {
-    return detail::refresh::comparable_unit(installed) == detail::refresh::comparable_unit(generated);
+    // Same answer as comparing comparable_unit() of both, without building either.
+    detail::refresh::comparable_lines a(installed);
+    detail::refresh::comparable_lines b(generated);
+    for (;;) {
+        const bool more = a.next();
+        if (more != b.next()) return false;
+        if (!more) return true;
+        if (a.blanks != b.blanks || a.line != b.line) return false;
+    }
 }
 
 /// True when `installed` equals `generated` after the same whitespace normalisation, with the PATH

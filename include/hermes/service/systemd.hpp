@@ -100,7 +100,7 @@ inline std::string indexed_field(std::string_view key, std::string_view index) {
 }
 
 /// Accepts systemd time spans: "infinity" or one or more `<number>[unit]` groups.
-[[nodiscard]] inline status check_time_span(std::string_view span, std::string_view field) {
+[[nodiscard]] inline status check_time_span(std::string_view span, const field_ref& field) {
     if (span.empty()) return make_error(errc::empty_value, std::string(field), "the time span is empty");
     if (span == "infinity") return {};
     if (span.front() == ' ' || span.back() == ' ')
@@ -148,7 +148,7 @@ inline std::string indexed_field(std::string_view key, std::string_view index) {
 
 /// StandardOutput=/StandardError=: a keyword, `fd:NAME`, or `file:|append:|truncate:` + path.
 template <class Sink>
-status put_output(Sink& sink, std::string_view spec, std::string_view field) {
+status put_output(Sink& sink, std::string_view spec, const field_ref& field) {
     constexpr std::string_view keywords[] = {"inherit", "null", "tty", "journal", "kmsg",
                                              "journal+console", "kmsg+console", "socket"};
     for (const std::string_view k : keywords)
@@ -185,7 +185,7 @@ status put_output(Sink& sink, std::string_view spec, std::string_view field) {
 }
 
 /// A signal name as KillSignal= takes it: "SIGTERM", "SIGRTMIN+3", ...
-[[nodiscard]] inline status check_signal(std::string_view name, std::string_view field) {
+[[nodiscard]] inline status check_signal(std::string_view name, const field_ref& field) {
     constexpr std::string_view signals[] = {
         "SIGHUP",  "SIGINT",  "SIGQUIT", "SIGILL",  "SIGTRAP", "SIGABRT", "SIGBUS",    "SIGFPE",
         "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM",   "SIGSTKFLT",
@@ -202,6 +202,97 @@ status put_output(Sink& sink, std::string_view spec, std::string_view field) {
     return make_error(errc::invalid_value, std::string(field),
                       "\"" + printable(name) + "\" is not a signal name such as SIGTERM or SIGRTMIN+1");
 }
+
+/// Writes directives straight into a string in call order, each validated and escaped exactly as
+/// unit_builder::build() writes it, with no directive list in between (no allocation beyond the
+/// output's). For callers with a fixed layout (the gateway); unit_builder's ordering, deduplication and
+/// whole-unit checks (one ExecStart=, distinct Environment= names, non-empty argv) are theirs to keep.
+class unit_writer {
+public:
+    explicit unit_writer(std::string& out) noexcept : out_(&out), sink_{&out} {}
+
+    /// `[name]`, preceded by a blank line unless it is the first section.
+    void section(std::string_view name) {
+        if (!first_) out_->push_back('\n');
+        first_ = false;
+        out_->push_back('[');
+        out_->append(name);
+        out_->append("]\n");
+    }
+
+    status literal(std::string_view key, std::string_view v) {
+        return line(key, [&] { return put_literal(sink_, v, key); });
+    }
+    status trusted(std::string_view key, std::string_view v) {
+        return line(key, [&] { return sink_.put(v), status{}; });
+    }
+    status unit_name(std::string_view key, std::string_view v) {
+        return line(key, [&] { return checked(check_unit_name(v, key), v); });
+    }
+    status user_name(std::string_view key, std::string_view v) {
+        return line(key, [&] { return checked(check_user_name(v, key), v); });
+    }
+    status time_span(std::string_view key, std::string_view v) {
+        return line(key, [&] { return checked(check_time_span(v, key), v); });
+    }
+    status signal(std::string_view key, std::string_view v) {
+        return line(key, [&] { return checked(check_signal(v, key), v); });
+    }
+    status output(std::string_view key, std::string_view v) {
+        return line(key, [&] { return put_output(sink_, v, key); });
+    }
+    /// WorkingDirectory=-style path, with the '-' prefix when `dash`.
+    status path(std::string_view key, std::string_view v, bool dash) {
+        return line(key, [&] {
+            if (dash) sink_.put('-');
+            return put_path(sink_, v, key);
+        });
+    }
+    status environment(std::string_view name, std::string_view v) {
+        return line("Environment", [&] { return put_environment_assignment(sink_, name, v, field_ref("Environment", name)); });
+    }
+    /// An Exec* line; `argv` (non-empty) is any range of strings or string views.
+    template <class Argv>
+    status exec(std::string_view key, const Argv& argv, bool dash) {
+        return line(key, [&]() -> status {
+            if (dash) sink_.put('-');
+            std::size_t i = 0;
+            for (const auto& arg : argv) {
+                if (i > 0) sink_.put(' ');
+                if (auto ok = i == 0 ? put_exec_executable(sink_, arg, field_ref(key, i))
+                                     : put_exec_argument(sink_, arg, field_ref(key, i));
+                    !ok)
+                    return ok;
+                ++i;
+            }
+            return {};
+        });
+    }
+
+private:
+    status checked(status ok, std::string_view v) {
+        if (ok) sink_.put(v);
+        return ok;
+    }
+
+    template <class F>
+    status line(std::string_view key, F&& value) {
+        const std::size_t before = out_->size();
+        out_->append(key);
+        out_->push_back('=');
+        if (auto ok = value(); !ok) return ok;
+        if (const std::size_t n = out_->size() - before; n >= max_line_length)
+            return make_error(errc::out_of_range, std::string(key),
+                              "the line would be " + std::to_string(n) +
+                                  " bytes; systemd refuses lines of 1 MiB or more");
+        out_->push_back('\n');
+        return {};
+    }
+
+    std::string* out_;
+    string_sink sink_;
+    bool first_ = true;
+};
 
 }  // namespace detail
 
@@ -295,12 +386,11 @@ public:
     /// Renders the unit, or returns the first invalid input with its field. Byte-stable.
     [[nodiscard]] result<std::string> build() const {
         if (auto ok = validate(); !ok) return unexpected_error(std::move(ok.error()));
-        detail::size_sink counter;
-        if (auto ok = write(counter); !ok) return unexpected_error(std::move(ok.error()));
+        // One pass into a string reserved from the input sizes (escaping rarely adds a quarter).
         std::string out;
-        out.reserve(counter.size);
+        out.reserve(estimated_size());
         detail::string_sink sink{&out};
-        (void)write(sink);  // cannot fail: the same inputs passed the sizing pass
+        if (auto ok = write(sink); !ok) return unexpected_error(std::move(ok.error()));
         return out;
     }
 
@@ -350,6 +440,26 @@ private:
         return scalar("Service", key, kind::trusted, std::move(value));
     }
 
+    /// The unescaped size of the unit plus a quarter: build()'s one reservation.
+    [[nodiscard]] std::size_t estimated_size() const noexcept {
+        std::size_t n = 48;  // the three fixed section headers and the blank lines between them
+        for (const directive& d : directives_) {
+            n += d.key.size() + 3;
+            for (const std::string& v : d.values) n += v.size() + 4;
+            if (d.custom) n += d.section.size() + 4;
+        }
+        return n + n / 4;
+    }
+
+    template <class Sink>
+    [[nodiscard]] static std::size_t written(const Sink& sink) noexcept {
+        if constexpr (std::is_same_v<Sink, detail::size_sink>) {
+            return sink.size;
+        } else {
+            return sink.out->size();
+        }
+    }
+
     /// Whole-unit rules that no single value can check.
     [[nodiscard]] detail::status validate() const {
         if (deferred_) return unexpected_error(*deferred_);
@@ -387,17 +497,17 @@ private:
                 return detail::put_path(sink, d.values[0], key);
             case kind::exec: {
                 if (d.flag) sink.put('-');
-                if (auto ok = detail::put_exec_executable(sink, d.values[0], detail::indexed_field(key, "0")); !ok) return ok;
+                if (auto ok = detail::put_exec_executable(sink, d.values[0], detail::field_ref(key, std::size_t{0})); !ok) return ok;
                 for (std::size_t i = 1; i < d.values.size(); ++i) {
                     sink.put(' ');
-                    if (auto ok = detail::put_exec_argument(sink, d.values[i], detail::indexed_field(key, std::to_string(i))); !ok)
+                    if (auto ok = detail::put_exec_argument(sink, d.values[i], detail::field_ref(key, i)); !ok)
                         return ok;
                 }
                 return {};
             }
             case kind::environment:
                 return detail::put_environment_assignment(sink, d.values[0], d.values[1],
-                                                          detail::indexed_field("Environment", d.values[0]));
+                                                          detail::field_ref("Environment", d.values[0]));
             case kind::unit_name:
                 if (auto ok = detail::check_unit_name(d.values[0], key); !ok) return ok;
                 sink.put(d.values[0]);
@@ -437,17 +547,14 @@ private:
                 if (auto ok = detail::check_directive_name(section, "section " + std::string(section)); !ok) return ok;
                 if (auto ok = detail::check_directive_name(d.key, d.key.empty() ? std::string("key") : d.key); !ok) return ok;
             }
-            std::size_t before = 0;
-            if constexpr (std::is_same_v<Sink, detail::size_sink>) before = sink.size;
+            const std::size_t before = written(sink);
             sink.put(d.key);
             sink.put('=');
             if (auto ok = write_value(sink, d); !ok) return ok;
-            if constexpr (std::is_same_v<Sink, detail::size_sink>) {
-                if (sink.size - before >= detail::max_line_length)
-                    return make_error(errc::out_of_range, d.key,
-                                      "the line would be " + std::to_string(sink.size - before) +
-                                          " bytes; systemd refuses lines of 1 MiB or more");
-            }
+            if (const std::size_t line = written(sink) - before; line >= detail::max_line_length)
+                return make_error(errc::out_of_range, d.key,
+                                  "the line would be " + std::to_string(line) +
+                                      " bytes; systemd refuses lines of 1 MiB or more");
             sink.put('\n');
         }
         return {};

@@ -31,6 +31,29 @@ struct string_sink {
 /// Success of a validating writer, or the first error it met.
 using status = result<void>;
 
+/// The name of the input an error is about ("WorkingDirectory", "ExecStart[3]", "Environment[HOME]"),
+/// kept as views and spelled out (converted to std::string) only when an error is created.
+struct field_ref {
+    std::string_view key;
+    std::string_view name{};  ///< the `[name]` part when `form == named`
+    std::size_t index = 0;    ///< the `[index]` part when `form == numbered`
+    enum class form : unsigned char { plain, named, numbered } how = form::plain;
+
+    field_ref(std::string_view k) noexcept : key(k) {}           // NOLINT(google-explicit-constructor)
+    field_ref(const char* k) noexcept : key(k) {}                // NOLINT(google-explicit-constructor)
+    field_ref(const std::string& k) noexcept : key(k) {}         // NOLINT(google-explicit-constructor)
+    field_ref(std::string_view k, std::string_view n) noexcept : key(k), name(n), how(form::named) {}
+    field_ref(std::string_view k, std::size_t i) noexcept : key(k), index(i), how(form::numbered) {}
+
+    [[nodiscard]] std::string str() const {
+        std::string f(key);
+        if (how == form::named) f.append("[").append(name).append("]");
+        if (how == form::numbered) f.append("[").append(std::to_string(index)).append("]");
+        return f;
+    }
+    operator std::string() const { return str(); }  // NOLINT(google-explicit-constructor)
+};
+
 [[nodiscard]] inline std::string character_name(char32_t cp) {
     switch (cp) {
         case 0: return "a NUL character (U+0000)";
@@ -42,14 +65,14 @@ using status = result<void>;
 }
 
 /// "contains a newline (U+000A) at character 5 (byte 5); <why>"
-[[nodiscard]] inline unexpected_error char_error(errc code, std::string_view field, std::string_view value,
+[[nodiscard]] inline unexpected_error char_error(errc code, const field_ref& field, std::string_view value,
                                                  std::size_t offset, char32_t cp, std::string_view why) {
     std::string message = "contains " + character_name(cp) + " at " + describe_position(value, offset);
     if (!why.empty()) message.append("; ").append(why);
     return make_error(code, std::string(field), std::move(message));
 }
 
-[[nodiscard]] inline unexpected_error utf8_error(std::string_view field, std::string_view value,
+[[nodiscard]] inline unexpected_error utf8_error(const field_ref& field, std::string_view value,
                                                  std::size_t offset) {
     return make_error(errc::invalid_utf8, std::string(field),
                       "is not valid UTF-8: byte " +
@@ -81,38 +104,46 @@ void put_hex_escape(Sink& sink, unsigned char b) {
 /// are not UTF-8 would reach the process, but systemd then cannot report the unit over D-Bus:
 /// `systemctl show` fails with "Invalid argument", so they are refused.)
 template <class Sink>
-status put_quoted_body(Sink& sink, std::string_view value, std::string_view field, bool double_dollar,
+status put_quoted_body(Sink& sink, std::string_view value, const field_ref& field, bool double_dollar,
                        std::string_view what) {
+    // Bytes that need no escaping are written in runs; UTF-8 is decoded only at bytes >= 0x80 (a valid
+    // non-ASCII character is never a control character, so it joins the run).
+    std::size_t run = 0;
     for (std::size_t pos = 0; pos < value.size();) {
-        const std::size_t at = pos;
-        const char32_t cp = decode_utf8(value, pos);
-        if (cp == invalid_code_point) return utf8_error(field, value, at);
-        switch (cp) {
-            case 0:
-                return char_error(errc::control_character, field, value, at, cp,
-                                  std::string(what) + " cannot carry a NUL byte");
+        const auto b = static_cast<unsigned char>(value[pos]);
+        if (b >= 0x80) {
+            const std::size_t at = pos;
+            if (decode_utf8(value, pos) == invalid_code_point) return utf8_error(field, value, at);
+            continue;
+        }
+        if (b >= 0x20 && b != 0x7F && b != '\\' && b != '"' && b != '%' && (b != '$' || !double_dollar)) {
+            ++pos;
+            continue;
+        }
+        if (b == 0)
+            return char_error(errc::control_character, field, value, pos, 0,
+                              std::string(what) + " cannot carry a NUL byte");
+        if (pos > run) sink.put(value.substr(run, pos - run));
+        switch (b) {
             case '\\': sink.put("\\\\"); break;
             case '"': sink.put("\\\""); break;
             case '%': sink.put("%%"); break;
-            case '$': sink.put(double_dollar ? "$$" : "$"); break;
+            case '$': sink.put("$$"); break;
             case '\n': sink.put("\\n"); break;
             case '\t': sink.put("\\t"); break;
             case '\r': sink.put("\\r"); break;
-            default:
-                if (is_control(cp)) {
-                    put_hex_escape(sink, static_cast<unsigned char>(cp));
-                } else {
-                    sink.put(value.substr(at, pos - at));
-                }
+            default: put_hex_escape(sink, b);
         }
+        run = ++pos;
     }
+    if (value.size() > run) sink.put(value.substr(run));
     sink.put('"');
     return {};
 }
 
 /// A whole double-quoted word: the opening quote, then put_quoted_body.
 template <class Sink>
-status put_quoted_word(Sink& sink, std::string_view value, std::string_view field, bool double_dollar,
+status put_quoted_word(Sink& sink, std::string_view value, const field_ref& field, bool double_dollar,
                        std::string_view what) {
     sink.put('"');
     return put_quoted_body(sink, value, field, double_dollar, what);
@@ -120,7 +151,7 @@ status put_quoted_word(Sink& sink, std::string_view value, std::string_view fiel
 
 /// Exec* executable (first word): absolute, and free of what systemd refuses or cannot unescape there.
 template <class Sink>
-status put_exec_executable(Sink& sink, std::string_view value, std::string_view field) {
+status put_exec_executable(Sink& sink, std::string_view value, const field_ref& field) {
     if (value.empty()) return make_error(errc::empty_value, std::string(field), "the executable path is empty");
     if (value.front() != '/')
         return make_error(errc::relative_path, std::string(field),
@@ -152,7 +183,7 @@ status put_exec_executable(Sink& sink, std::string_view value, std::string_view 
 }
 
 /// `[A-Za-z_][A-Za-z0-9_]*`, the environment-variable names systemd accepts.
-[[nodiscard]] inline status check_environment_name(std::string_view name, std::string_view field) {
+[[nodiscard]] inline status check_environment_name(std::string_view name, const field_ref& field) {
     if (name.empty()) return make_error(errc::empty_value, std::string(field), "the variable name is empty");
     for (std::size_t i = 0; i < name.size(); ++i) {
         const char c = name[i];
@@ -171,7 +202,7 @@ inline constexpr char variable_marker = '\0';
 /// Exec* argument after the first: double-quoted, C escapes, `%%`, `$$`; UTF-8 without NUL.
 /// A systemd::variable() token is written as `"${NAME}"` for systemd to expand at exec time.
 template <class Sink>
-status put_exec_argument(Sink& sink, std::string_view value, std::string_view field) {
+status put_exec_argument(Sink& sink, std::string_view value, const field_ref& field) {
     if (!value.empty() && value.front() == variable_marker) {
         const std::string_view name = value.substr(1);
         if (auto ok = check_environment_name(name, field); !ok) return ok;
@@ -187,7 +218,7 @@ status put_exec_argument(Sink& sink, std::string_view value, std::string_view fi
 /// Environment= item `"NAME=value"`: C escapes and `%%`; `$` is literal there; value must be UTF-8.
 template <class Sink>
 status put_environment_assignment(Sink& sink, std::string_view name, std::string_view value,
-                                  std::string_view field) {
+                                  const field_ref& field) {
     if (auto ok = check_environment_name(name, field); !ok) return ok;
     sink.put('"');
     sink.put(name);
@@ -198,7 +229,7 @@ status put_environment_assignment(Sink& sink, std::string_view name, std::string
 
 /// Checks shared by unquoted values: UTF-8, no control characters, nothing systemd would trim
 /// or read as a line continuation.
-[[nodiscard]] inline status check_unquoted(std::string_view value, std::string_view field,
+[[nodiscard]] inline status check_unquoted(std::string_view value, const field_ref& field,
                                            std::string_view what) {
     for (std::size_t pos = 0; pos < value.size();) {
         const std::size_t at = pos;
@@ -231,7 +262,7 @@ void put_percent_doubled(Sink& sink, std::string_view value) {
 
 /// Absolute path written unquoted (WorkingDirectory=, StandardOutput=file:...): `%%`, no `..`.
 template <class Sink>
-status put_path(Sink& sink, std::string_view value, std::string_view field) {
+status put_path(Sink& sink, std::string_view value, const field_ref& field) {
     if (value.empty()) return make_error(errc::empty_value, std::string(field), "the path is empty");
     if (value.front() != '/')
         return make_error(errc::relative_path, std::string(field),
@@ -260,7 +291,7 @@ status put_path(Sink& sink, std::string_view value, std::string_view field) {
 
 /// Literal text (Description=, set()): unquoted, no C escapes, `%%`; one line, untrimmed.
 template <class Sink>
-status put_literal(Sink& sink, std::string_view value, std::string_view field) {
+status put_literal(Sink& sink, std::string_view value, const field_ref& field) {
     if (value.empty()) return make_error(errc::empty_value, std::string(field), "the value is empty");
     if (auto ok = check_unquoted(value, field, "this setting"); !ok) return ok;
     put_percent_doubled(sink, value);
@@ -269,37 +300,48 @@ status put_literal(Sink& sink, std::string_view value, std::string_view field) {
 
 /// XML 1.0 character data: `& < > " '` as references, CR as `&#13;`; characters XML cannot carry refused.
 template <class Sink>
-status put_xml_text(Sink& sink, std::string_view value, std::string_view field) {
+status put_xml_text(Sink& sink, std::string_view value, const field_ref& field) {
+    std::size_t run = 0;  // start of the bytes not yet written (they need no escaping)
     for (std::size_t pos = 0; pos < value.size();) {
+        const auto b = static_cast<unsigned char>(value[pos]);
         const std::size_t at = pos;
-        const char32_t cp = decode_utf8(value, pos);
-        if (cp == invalid_code_point) return utf8_error(field, value, at);
-        switch (cp) {
-            case '&': sink.put("&amp;"); continue;
-            case '<': sink.put("&lt;"); continue;
-            case '>': sink.put("&gt;"); continue;
-            case '"': sink.put("&quot;"); continue;
-            case '\'': sink.put("&#x27;"); continue;
-            case '\r': sink.put("&#13;"); continue;
-            case '\n':
-            case '\t': sink.put(static_cast<char>(cp)); continue;
-            default: break;
+        if (b >= 0x80) {
+            const char32_t cp = decode_utf8(value, pos);
+            if (cp == invalid_code_point) return utf8_error(field, value, at);
+            if (cp == 0xFFFE || cp == 0xFFFF)
+                return make_error(errc::unrepresentable, std::string(field),
+                                  "contains the non-character " + describe_code_point(cp) + " at " +
+                                      describe_position(value, at) + ", which XML 1.0 cannot carry");
+            continue;
         }
-        if (cp < 0x20)
-            return char_error(errc::control_character, field, value, at, cp,
-                              "XML 1.0 cannot carry it, not even as a character reference");
-        if (cp == 0xFFFE || cp == 0xFFFF)
-            return make_error(errc::unrepresentable, std::string(field),
-                              "contains the non-character " + describe_code_point(cp) + " at " +
-                                  describe_position(value, at) + ", which XML 1.0 cannot carry");
-        sink.put(value.substr(at, pos - at));
+        std::string_view reference;
+        switch (b) {
+            case '&': reference = "&amp;"; break;
+            case '<': reference = "&lt;"; break;
+            case '>': reference = "&gt;"; break;
+            case '"': reference = "&quot;"; break;
+            case '\'': reference = "&#x27;"; break;
+            case '\r': reference = "&#13;"; break;
+            case '\n':
+            case '\t': ++pos; continue;
+            default:
+                if (b < 0x20)
+                    return char_error(errc::control_character, field, value, at, b,
+                                      "XML 1.0 cannot carry it, not even as a character reference");
+                ++pos;
+                continue;
+        }
+        if (at > run) sink.put(value.substr(run, at - run));
+        sink.put(reference);
+        run = ++pos;
     }
+    if (value.size() > run) sink.put(value.substr(run));
     return {};
 }
 
 // ---- names -------------------------------------------------------------------------------
 
-[[nodiscard]] inline unexpected_error name_error(std::string_view field, std::string_view name,
+[[nodiscard]] inline unexpected_error name_error(const field_ref& field, std::string_view name,
                                                  std::size_t at, std::string_view rule) {
     return make_error(errc::invalid_name, std::string(field),
                       "\"" + printable(name) + "\" has '" + printable(name.substr(at, 1)) + "' at " +
@@ -307,7 +349,7 @@ status put_xml_text(Sink& sink, std::string_view value, std::string_view field) 
 }
 
 /// A unit name: `prefix[@instance].suffix`, prefix characters `[A-Za-z0-9:_.\-]`, at most 255 bytes.
-[[nodiscard]] inline status check_unit_name(std::string_view name, std::string_view field) {
+[[nodiscard]] inline status check_unit_name(std::string_view name, const field_ref& field) {
     constexpr std::string_view rule =
         "unit names use ASCII letters, digits, ':', '-', '_', '.', '\\' and one '@' (escape other "
         "text with escape_unit_name)";
@@ -340,7 +382,7 @@ status put_xml_text(Sink& sink, std::string_view value, std::string_view field) 
 }
 
 /// A user or group: a numeric id, or `[A-Za-z_][A-Za-z0-9_.-]*` up to 256 bytes.
-[[nodiscard]] inline status check_user_name(std::string_view name, std::string_view field) {
+[[nodiscard]] inline status check_user_name(std::string_view name, const field_ref& field) {
     constexpr std::string_view rule =
         "user and group names are ASCII letters, digits, '_', '.' and '-', not starting with a digit "
         "or '-' (or a numeric id)";
@@ -366,7 +408,7 @@ status put_xml_text(Sink& sink, std::string_view value, std::string_view field) 
 }
 
 /// A section or key name: `[A-Za-z][A-Za-z0-9_-]*` (covers systemd's keys and X- extensions).
-[[nodiscard]] inline status check_directive_name(std::string_view name, std::string_view field) {
+[[nodiscard]] inline status check_directive_name(std::string_view name, const field_ref& field) {
     if (name.empty()) return make_error(errc::empty_value, std::string(field), "the name is empty");
     for (std::size_t i = 0; i < name.size(); ++i) {
         const char c = name[i];
