@@ -15,11 +15,9 @@
 #include <vector>
 
 #include "support/catch.hpp"
+#include "support/golden.hpp"
 #include "support/oracles.hpp"
 
-#ifndef HERMES_TEST_SOURCE_DIR
-#  error "HERMES_TEST_SOURCE_DIR must be defined (string literal: the tests/ directory)"
-#endif
 
 namespace hs = hermes::service;
 namespace g = hermes::service::gateway;
@@ -28,28 +26,8 @@ using argv_t = std::vector<std::string>;
 
 namespace {
 
-std::string read_text(const std::string& path) {
-    std::string out;
-    if (FILE* f = std::fopen(path.c_str(), "rb")) {
-        char buf[4096];
-        std::size_t n;
-        while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-        std::fclose(f);
-    }
-    return out;
-}
-
-std::string golden(const std::string& name) {
-    const std::string text = read_text(std::string(HERMES_TEST_SOURCE_DIR) + "/golden/" + name);
-    REQUIRE_FALSE(text.empty());
-    return text;
-}
-
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-    for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
-        s.replace(at, from.size(), to);
-    return s;
-}
+using hermes_test::golden;
+using hermes_test::replace_all;
 
 bool contains(const std::string& haystack, const std::string& needle) {
     return haystack.find(needle) != std::string::npos;

@@ -10,10 +10,8 @@
 #include <vector>
 
 #include "support/catch.hpp"
+#include "support/golden.hpp"
 
-#ifndef HERMES_TEST_SOURCE_DIR
-#  error "HERMES_TEST_SOURCE_DIR must be defined (string literal: the tests/ directory)"
-#endif
 
 namespace hs = hermes::service;
 namespace g = hermes::service::gateway;
@@ -21,23 +19,8 @@ using strings = std::vector<std::string>;
 
 namespace {
 
-std::string golden(const std::string& name) {
-    std::string out;
-    if (FILE* f = std::fopen((std::string(HERMES_TEST_SOURCE_DIR) + "/golden/" + name).c_str(), "rb")) {
-        char buf[4096];
-        std::size_t n;
-        while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-        std::fclose(f);
-    }
-    REQUIRE_FALSE(out.empty());
-    return out;
-}
-
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-    for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
-        s.replace(at, from.size(), to);
-    return s;
-}
+using hermes_test::golden;
+using hermes_test::replace_all;
 
 std::string strip_optional(const std::string& text) { return hs::detail::refresh::comparable_unit(text); }
 

@@ -16,6 +16,17 @@ inline std::vector<std::string> hostile_arguments() {
             "''", "a\"b'c\\d$e%f", "!bang", "+plus", "{brace}", "x\\\\y", "<>|&*?[]~"};
 }
 
+/// The hostile arguments XML 1.0 can carry (no C0 controls but tab, newline and CR).
+inline std::vector<std::string> xml_carryable_arguments() {
+    std::vector<std::string> out;
+    for (const auto& a : hostile_arguments()) {
+        bool ok = true;
+        for (const char c : a) ok = ok && !(static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r');
+        if (ok) out.push_back(a);
+    }
+    return out;
+}
+
 /// Environment values (must be UTF-8; '$' is literal there).
 inline std::vector<std::string> hostile_environment_values() {
     std::vector<std::string> v = hostile_arguments();
