@@ -181,6 +181,19 @@ void gateway_systemd_unit_user(benchmark::State& state) {
     }
 }
 
+/// The same unit rendered into a caller-owned string that is reused across calls.
+void gateway_systemd_unit_user_into(benchmark::State& state) {
+    const gw::unit_options& o = user_unit_options();
+    std::string unit;
+    if (!gw::systemd_unit(o, unit)) std::abort();
+    allocation_scope scope{state, unit.size()};
+    for (auto _ : state) {
+        auto ok = gw::systemd_unit(o, unit);
+        benchmark::DoNotOptimize(ok);
+        benchmark::DoNotOptimize(unit.data());
+    }
+}
+
 /// The whole host path: derive the options (bootstrap scripts, profile) and render.
 void gateway_systemd_unit_user_from_installation(benchmark::State& state) {
     const gw::installation in = alice_installation();
@@ -340,6 +353,7 @@ int main(int argc, char** argv) {
     const std::string user_unit = value_or_die(gw::systemd_unit(user_unit_options()), "systemd_unit");
 
     benchmark::RegisterBenchmark("gateway/systemd_unit/user", gateway_systemd_unit_user);
+    benchmark::RegisterBenchmark("gateway/systemd_unit/user/into_string", gateway_systemd_unit_user_into);
     benchmark::RegisterBenchmark("gateway/systemd_unit/user+options", gateway_systemd_unit_user_from_installation);
     benchmark::RegisterBenchmark("gateway/launchd_plist", gateway_launchd_plist);
     benchmark::RegisterBenchmark("systemd/unit_builder/build", systemd_unit_builder_build);

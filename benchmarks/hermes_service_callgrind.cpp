@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: MIT
 // Instruction counts per call, independent of machine load. Run under callgrind:
-//   valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/cg.out \
+//   valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/cg.out
 //       hermes_service_callgrind <operation> [calls]
-// then divide the "summary:" (Ir) line of the output file by the number of calls (1000 by default).
+// then divide the "totals:" (Ir) line of the output file by the number of calls (1000 by default).
 // Each operation runs once un-instrumented (warm-up), then `calls` times with instrumentation on.
 // Operations: unit, unit_into, unit_options, plist, build, current, current_crlf, stale, parse_unit.
-#include <cstdio>   // std::fprintf
-#include <cstdlib>  // std::atoi, std::abort
-#include <string>   // std::string
-#include <string_view>
-
 #include <valgrind/callgrind.h>
 
+#include <cstdio>   // std::fprintf
+#include <cstdlib>  // std::atoi, std::abort
 #include <hermes/service.hpp>
+#include <string>  // std::string
+#include <string_view>
 
 namespace hs = hermes::service;
 namespace gw = hermes::service::gateway;
@@ -20,7 +19,8 @@ namespace gw = hermes::service::gateway;
 namespace {
 
 gw::installation alice() {
-    return gw::installation{"/home/alice/.hermes/hermes-agent/venv/bin/python", "/home/alice/.hermes/hermes-agent", false};
+    return gw::installation{"/home/alice/.hermes/hermes-agent/venv/bin/python",
+                            "/home/alice/.hermes/hermes-agent", false};
 }
 
 template <class F>
@@ -43,7 +43,10 @@ int main(int argc, char** argv) {
     const std::string unit = *gw::systemd_unit(o);
     std::string crlf;
     for (const char c : unit) {
-        if (c == '\n') crlf.append("  \r\n"); else crlf.push_back(c);
+        if (c == '\n')
+            crlf.append("  \r\n");
+        else
+            crlf.push_back(c);
     }
     crlf.insert(crlf.find("RestartSec="), "RestartSteps=5\r\n");
     std::string stale = unit;
@@ -52,22 +55,37 @@ int main(int argc, char** argv) {
         run([&] { sink = gw::systemd_unit(o)->size(); }, calls);
     } else if (op == "unit_into") {
         std::string out;
-        run([&] { if (gw::systemd_unit(o, out)) sink = out.size(); }, calls);
+        run(
+            [&] {
+                if (gw::systemd_unit(o, out)) sink = out.size();
+            },
+            calls);
     } else if (op == "unit_options") {
-        run([&] { sink = gw::systemd_unit(gw::user_unit_options(alice(), "/home/alice/.hermes", "/home/alice/.hermes"))->size(); }, calls);
+        run(
+            [&] {
+                sink = gw::systemd_unit(
+                           gw::user_unit_options(alice(), "/home/alice/.hermes", "/home/alice/.hermes"))
+                           ->size();
+            },
+            calls);
     } else if (op == "plist") {
-        gw::plist_options p = gw::agent_plist_options(alice(), "/Users/alice/.hermes", "/Users/alice/.hermes");
-        p.path_entries = {"/opt/homebrew/bin", "/Users/alice/.local/bin", "/usr/local/bin", "/usr/bin", "/bin"};
+        gw::plist_options p =
+            gw::agent_plist_options(alice(), "/Users/alice/.hermes", "/Users/alice/.hermes");
+        p.path_entries = {"/opt/homebrew/bin", "/Users/alice/.local/bin", "/usr/local/bin", "/usr/bin",
+                          "/bin"};
         run([&] { sink = gw::launchd_plist(p)->size(); }, calls);
     } else if (op == "build") {
         hs::systemd::unit_builder b;
         b.description("Hermes Agent Gateway - Messaging Platform Integration")
-            .after("network-online.target").wants("network-online.target")
-            .type(hs::systemd::service_type::simple).exec_start(o.exec_start)
+            .after("network-online.target")
+            .wants("network-online.target")
+            .type(hs::systemd::service_type::simple)
+            .exec_start(o.exec_start)
             .working_directory("/home/alice/.hermes")
             .environment("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
             .environment("HERMES_HOME", "/home/alice/.hermes")
-            .restart(hs::systemd::restart_policy::always).wanted_by("default.target");
+            .restart(hs::systemd::restart_policy::always)
+            .wanted_by("default.target");
         run([&] { sink = b.build()->size(); }, calls);
     } else if (op == "current") {
         run([&] { sink = hs::systemd_unit_is_current(unit, unit); }, calls);

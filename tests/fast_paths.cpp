@@ -93,7 +93,6 @@ hs::result<std::string> reference_systemd_unit(const g::unit_options& o) {
     return b.build();
 }
 
-
 /// xorshift: deterministic, no <random> needed.
 struct rng {
     std::uint64_t state = 0x9E3779B97F4A7C15ULL;
@@ -106,12 +105,34 @@ struct rng {
     std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
 };
 
-const std::vector<std::string> pieces = {
-    "[Unit]", "[Service]", "Description=x", "Type=simple", "RestartSteps=5", " RestartMaxDelaySec = 1",
-    "RestartSteps", "# comment", "Environment=\"PATH=/a:/mnt/c/x:/b\"", "Environment=PATH=/mnt/c:/a ",
-    "Environment=\"PATH=:/mnt/x:/a\" ", "Environment=PATH= :/mnt/x", "Environment=\"PATH=/a", "  Environment=PATH=/a",
-    "Environment=\"HOME=/h\"", "\xEF\xBB\xBF", "\xEF\xBB\xBF" "Environment=PATH=/mnt/a:/b", "\xEF\xBB\xBFx", " ", "\t",
-    "", "x ", " x", "a=b", "Environment=PATH=", "Environment=PATH=/mnt/", "Environment=PATH=::/a::/b:"};
+const std::vector<std::string> pieces = {"[Unit]",
+                                         "[Service]",
+                                         "Description=x",
+                                         "Type=simple",
+                                         "RestartSteps=5",
+                                         " RestartMaxDelaySec = 1",
+                                         "RestartSteps",
+                                         "# comment",
+                                         "Environment=\"PATH=/a:/mnt/c/x:/b\"",
+                                         "Environment=PATH=/mnt/c:/a ",
+                                         "Environment=\"PATH=:/mnt/x:/a\" ",
+                                         "Environment=PATH= :/mnt/x",
+                                         "Environment=\"PATH=/a",
+                                         "  Environment=PATH=/a",
+                                         "Environment=\"HOME=/h\"",
+                                         "\xEF\xBB\xBF",
+                                         "\xEF\xBB\xBF"
+                                         "Environment=PATH=/mnt/a:/b",
+                                         "\xEF\xBB\xBFx",
+                                         " ",
+                                         "\t",
+                                         "",
+                                         "x ",
+                                         " x",
+                                         "a=b",
+                                         "Environment=PATH=",
+                                         "Environment=PATH=/mnt/",
+                                         "Environment=PATH=::/a::/b:"};
 const std::vector<std::string> ends = {"\n", "\r\n", "\r", "\v", "\f", " \n", "\n\n"};
 
 std::string random_unit(rng& r) {
@@ -150,12 +171,14 @@ TEST_CASE("systemd_unit_is_current agrees with comparing comparable_unit()", "[r
 }
 
 TEST_CASE("gateway::systemd_unit(o, out) renders what the unit_builder version rendered", "[gateway][fast]") {
-    const g::installation venv{"/home/alice/.hermes/hermes-agent/venv/bin/python", "/home/alice/.hermes/hermes-agent", false};
+    const g::installation venv{"/home/alice/.hermes/hermes-agent/venv/bin/python",
+                               "/home/alice/.hermes/hermes-agent", false};
     const g::system_identity alice{"alice", "alice", "/home/alice", 1000};
     std::vector<g::unit_options> cases;
     cases.push_back(g::user_unit_options(venv, "/home/alice/.hermes", "/home/alice/.hermes"));
     cases.push_back(g::user_unit_options(venv, "/home/alice/.hermes/profiles/work", "/home/alice/.hermes"));
-    cases.push_back(g::system_unit_options(venv, "/root/.hermes/profiles/work", "/root", alice, {"/opt/node/bin"}));
+    cases.push_back(
+        g::system_unit_options(venv, "/root/.hermes/profiles/work", "/root", alice, {"/opt/node/bin"}));
     const std::size_t bases = cases.size();
     for (std::size_t b = 0; b < bases; ++b) {
         const g::unit_options base = cases[b];
@@ -183,21 +206,42 @@ TEST_CASE("gateway::systemd_unit(o, out) renders what the unit_builder version r
         variant([](g::unit_options& o) { o.hermes_home = "/var//tmp/./x"; });
         variant([](g::unit_options& o) { o.hermes_home = "/private/tmpx/y"; });
         variant([](g::unit_options& o) { o.tmpdir = "/home/alice/"; });
-        variant([](g::unit_options& o) { o.tmpdir = "/home/alice/./"; o.allow_temporary_home = true; });
+        variant([](g::unit_options& o) {
+            o.tmpdir = "/home/alice/./";
+            o.allow_temporary_home = true;
+        });
         variant([](g::unit_options& o) { o.tmpdir = "//"; });
         variant([](g::unit_options& o) { o.hermes_home = "/home/al%ice/.her\"mes"; });
         variant([](g::unit_options& o) { o.hermes_home_is_dir = false; });
-        variant([](g::unit_options& o) { o.hermes_home_is_dir = false; o.project_root = "rel"; });
-        variant([](g::unit_options& o) { o.hermes_home_is_dir = false; o.project_root = "/a/../b"; });
+        variant([](g::unit_options& o) {
+            o.hermes_home_is_dir = false;
+            o.project_root = "rel";
+        });
+        variant([](g::unit_options& o) {
+            o.hermes_home_is_dir = false;
+            o.project_root = "/a/../b";
+        });
         variant([](g::unit_options& o) { o.path_entries = {"/a", "/b:c"}; });
         variant([](g::unit_options& o) { o.path_entries = {"/a", ""}; });
         variant([](g::unit_options& o) { o.path_entries = {"rel"}; });
         variant([](g::unit_options& o) { o.path_entries = {"/with space", "/\xC3\xA9t\xC3\xA9", "/p%h"}; });
         variant([](g::unit_options& o) { o.path_entries = {std::string(3000, '/')}; });
-        variant([](g::unit_options& o) { o.drain_timeout = 1000000; o.cron_drain_timeout = 0; });
-        variant([](g::unit_options& o) { o.scope = g::scope::system; o.identity.reset(); });
-        variant([](g::unit_options& o) { o.scope = g::scope::system; o.identity = g::system_identity{"9bad", "g", "/home/b", 7}; });
-        variant([](g::unit_options& o) { o.scope = g::scope::system; o.identity = g::system_identity{"bob", "bob", "home", 7}; });
+        variant([](g::unit_options& o) {
+            o.drain_timeout = 1000000;
+            o.cron_drain_timeout = 0;
+        });
+        variant([](g::unit_options& o) {
+            o.scope = g::scope::system;
+            o.identity.reset();
+        });
+        variant([](g::unit_options& o) {
+            o.scope = g::scope::system;
+            o.identity = g::system_identity{"9bad", "g", "/home/b", 7};
+        });
+        variant([](g::unit_options& o) {
+            o.scope = g::scope::system;
+            o.identity = g::system_identity{"bob", "bob", "home", 7};
+        });
         variant([](g::unit_options& o) { o.exec_start.push_back(std::string(1024 * 1024, 'x')); });
     }
     std::string out = "left over from an earlier call";
@@ -220,18 +264,21 @@ TEST_CASE("gateway::systemd_unit(o, out) renders what the unit_builder version r
 TEST_CASE("is_temporary_path agrees with the lexically_normal/relative_to definition", "[gateway][fast]") {
     const auto reference = [](std::string_view path, std::string_view tmpdir) {
         if (path.empty() || path.front() != '/') return false;
-        for (const std::string_view root : {tmpdir, std::string_view("/tmp"), std::string_view("/var/tmp"),
-                                            std::string_view("/private/tmp"), std::string_view("/private/var/tmp")})
+        for (const std::string_view root :
+             {tmpdir, std::string_view("/tmp"), std::string_view("/var/tmp"),
+              std::string_view("/private/tmp"), std::string_view("/private/var/tmp")})
             if (!root.empty() && root.front() == '/' && hs::lexically_normal(root) != "/" &&
                 g::detail::relative_to(path, root))
                 return true;
         return false;
     };
-    const std::vector<std::string> paths = {"", "/", "//", "/tmp", "/tmp/", "/tmp/x", "//tmp//x/", "/./tmp/./x", "/tmpx",
-                                            "/var/tmp", "/var/tmpx/y", "/private/var/tmp/a", "/home/a", "/home/a/b",
-                                            "/home/ab", "/home/a/../b", "/home/./a/", "tmp/x", "/h/..", "/h/../x"};
-    const std::vector<std::string> tmpdirs = {"", "/", "//", "/.", "/home/a", "/home/a/", "/home//a/.", "home/a",
-                                              "/home/a/..", "/h/..", "/tmp"};
+    const std::vector<std::string> paths = {"",           "/",         "//",          "/tmp",
+                                            "/tmp/",      "/tmp/x",    "//tmp//x/",   "/./tmp/./x",
+                                            "/tmpx",      "/var/tmp",  "/var/tmpx/y", "/private/var/tmp/a",
+                                            "/home/a",    "/home/a/b", "/home/ab",    "/home/a/../b",
+                                            "/home/./a/", "tmp/x",     "/h/..",       "/h/../x"};
+    const std::vector<std::string> tmpdirs = {
+        "", "/", "//", "/.", "/home/a", "/home/a/", "/home//a/.", "home/a", "/home/a/..", "/h/..", "/tmp"};
     for (const std::string& p : paths)
         for (const std::string& t : tmpdirs) {
             INFO(p << " under " << t);
@@ -240,5 +287,91 @@ TEST_CASE("is_temporary_path agrees with the lexically_normal/relative_to defini
     for (const std::string& p : paths) {
         INFO(p);
         CHECK(hs::detail::is_lexically_normal(p) == (hs::lexically_normal(p) == p));
+    }
+}
+
+namespace {
+
+// put_quoted_body as it was written before the run-based version: one code point at a time.
+hs::detail::status reference_quoted_body(std::string& out, std::string_view value, std::string_view field,
+                                         bool double_dollar, std::string_view what) {
+    namespace d = hs::detail;
+    for (std::size_t pos = 0; pos < value.size();) {
+        const std::size_t at = pos;
+        const char32_t cp = d::decode_utf8(value, pos);
+        if (cp == d::invalid_code_point) return d::utf8_error(field, value, at);
+        switch (cp) {
+            case 0:
+                return d::char_error(hs::errc::control_character, field, value, at, cp,
+                                     std::string(what) + " cannot carry a NUL byte");
+            case '\\': out.append("\\\\"); break;
+            case '"': out.append("\\\""); break;
+            case '%': out.append("%%"); break;
+            case '$': out.append(double_dollar ? "$$" : "$"); break;
+            case '\n': out.append("\\n"); break;
+            case '\t': out.append("\\t"); break;
+            case '\r': out.append("\\r"); break;
+            default:
+                if (d::is_control(cp)) {
+                    constexpr std::string_view digits = "0123456789abcdef";
+                    const auto b = static_cast<unsigned char>(cp);
+                    out.append("\\x").push_back(digits[b >> 4]);
+                    out.push_back(digits[b & 0xF]);
+                } else {
+                    out.append(value.substr(at, pos - at));
+                }
+        }
+    }
+    out.push_back('"');
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("put_quoted_body (runs, 8 bytes at a time) agrees with the per-character version",
+          "[escape][fast]") {
+    const std::vector<std::string> atoms = {"a",
+                                            "bcdefghi",
+                                            "/usr/bin/",
+                                            " ",
+                                            "\\",
+                                            "\"",
+                                            "%",
+                                            "$",
+                                            "'",
+                                            "\n",
+                                            "\t",
+                                            "\r",
+                                            "\x01",
+                                            "\x7f",
+                                            "\x1f",
+                                            std::string(1, '\0'),
+                                            "\xC3\xA9",
+                                            "\xE2\x82\xAC",
+                                            "\xF0\x9F\x98\x80",
+                                            "\xC3",
+                                            "\xFF",
+                                            "\xED\xA0\x80",
+                                            "\xC0\xAF",
+                                            "~"};
+    rng r;
+    for (int i = 0; i < 100000; ++i) {
+        std::string value;
+        const std::size_t n = r.below(12);
+        for (std::size_t k = 0; k < n; ++k) value += atoms[r.below(atoms.size())];
+        for (const bool dd : {false, true}) {
+            std::string expected = "=";
+            std::string got = "=";
+            hs::detail::string_sink sink{&got};
+            const auto e = reference_quoted_body(expected, value, "F[1]", dd, "a value");
+            const auto g2 = hs::detail::put_quoted_body(
+                sink, value, hs::detail::field_ref("F", std::size_t{1}), dd, "a value");
+            REQUIRE(e.has_value() == g2.has_value());
+            if (e) {
+                REQUIRE(got == expected);
+            } else {
+                REQUIRE(hs::to_string(g2.error()) == hs::to_string(e.error()));
+            }
+        }
     }
 }

@@ -72,6 +72,33 @@ using namespace hermes::service::detail;
     return std::nullopt;
 }
 
+/// Advances `pos` past the next segment of `path` that lexically_normal keeps (not empty, not ".").
+[[nodiscard]] constexpr bool next_segment(std::string_view path, std::size_t& pos, std::string_view& segment) noexcept {
+    while (pos <= path.size()) {
+        std::size_t end = path.find('/', pos);
+        if (end == std::string_view::npos) end = path.size();
+        segment = path.substr(pos, end - pos);
+        pos = end + 1;
+        if (!segment.empty() && segment != ".") return true;
+    }
+    return false;
+}
+
+/// For absolute `path` and `base`: relative_to(path, base).has_value() when `base` is not the root
+/// (false when it is), compared segment by segment without normalised copies.
+[[nodiscard]] constexpr bool lies_under(std::string_view path, std::string_view base) noexcept {
+    std::size_t p = 0;
+    std::size_t b = 0;
+    std::string_view ps;
+    std::string_view bs;
+    bool any = false;
+    while (next_segment(base, b, bs)) {
+        any = true;
+        if (!next_segment(path, p, ps) || ps != bs) return false;
+    }
+    return any;
+}
+
 /// pathlib's `Path(base) / rel` for a lexically normal `rel` ("" means base itself).
 [[nodiscard]] inline std::string join(std::string_view base, std::string_view rel) {
     std::string out = lexically_normal(base);
@@ -320,9 +347,7 @@ struct home_inputs {
     for (const std::string_view root :
          {tmpdir, std::string_view("/tmp"), std::string_view("/var/tmp"), std::string_view("/private/tmp"),
           std::string_view("/private/var/tmp")})
-        if (!root.empty() && root.front() == '/' && lexically_normal(root) != "/" &&
-            detail::relative_to(path, root))
-            return true;
+        if (!root.empty() && root.front() == '/' && detail::lies_under(path, root)) return true;
     return false;
 }
 
@@ -512,101 +537,171 @@ struct unit_options {
 
 namespace detail {
 
+/// Appends PATH entry number `i` to `out`, after a ':' unless first; it must be absolute when
+/// `absolute`, and free of ':'.
+template <class Out>
+[[nodiscard]] status append_path_entry(Out& out, std::string_view e, std::size_t i, bool absolute) {
+    if (e.empty()) return make_error(errc::empty_value, field_ref("PATH", i), "the PATH entry is empty");
+    if (absolute && e.front() != '/')
+        return make_error(errc::relative_path, field_ref("PATH", i),
+                          "must be an absolute directory, got \"" + std::string(e) + "\"");
+    if (e.find(':') != std::string_view::npos)
+        return make_error(errc::unrepresentable, field_ref("PATH", i),
+                          "\"" + std::string(e) + "\" contains ':', which separates PATH entries");
+    if (!out.empty()) out.push_back(':');
+    out.append(e);
+    return {};
+}
+
 /// Joins PATH entries with ':'; each must be absolute when `absolute`, and free of ':'.
 [[nodiscard]] inline result<std::string> join_path(const std::vector<std::string>& entries, bool absolute) {
     std::string out;
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-        const std::string& e = entries[i];
-        const std::string field = "PATH[" + std::to_string(i) + "]";
-        if (e.empty()) return make_error(errc::empty_value, field, "the PATH entry is empty");
-        if (absolute && e.front() != '/')
-            return make_error(errc::relative_path, field, "must be an absolute directory, got \"" + e + "\"");
-        if (e.find(':') != std::string::npos)
-            return make_error(errc::unrepresentable, field,
-                              "\"" + e + "\" contains ':', which separates PATH entries");
-        if (!out.empty()) out.push_back(':');
-        out.append(e);
-    }
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        if (auto ok = append_path_entry(out, entries[i], i, absolute); !ok) return unexpected_error(std::move(ok.error()));
     return out;
 }
 
+/// Text kept on the stack while it fits in N bytes (the PATH value before it is escaped).
+template <std::size_t N>
+class stack_string {
+public:
+    stack_string() = default;
+    stack_string(const stack_string&) = delete;
+    stack_string& operator=(const stack_string&) = delete;
+    [[nodiscard]] bool empty() const noexcept { return size_ == 0 && heap_.empty(); }
+    void push_back(char c) { append(std::string_view(&c, 1)); }
+    stack_string& append(std::string_view s) {
+        if (heap_.empty() && s.size() <= N - size_) {
+            s.copy(buf_ + size_, s.size());
+            size_ += s.size();
+        } else {
+            if (heap_.empty()) heap_.assign(buf_, size_);
+            heap_.append(s);
+        }
+        return *this;
+    }
+    [[nodiscard]] std::string_view view() const noexcept {
+        return heap_.empty() ? std::string_view(buf_, size_) : std::string_view(heap_);
+    }
+
+private:
+    char buf_[N];
+    std::size_t size_ = 0;
+    std::string heap_;
+};
+
 }  // namespace detail
+
+/// Renders the gateway's systemd unit into `out` (its contents replaced, its capacity reused): the text
+/// systemd_unit(o) returns, with no allocation when `out` is already large enough.
+[[nodiscard]] inline result<void> systemd_unit(const unit_options& o, std::string& out) {
+    out.clear();
+    const bool system = o.scope == scope::system;
+    if (system && !o.identity)
+        return make_error(errc::missing_field, "system_identity",
+                          "a system unit needs the account to run as");
+    if (auto ok = check_anchor_path(o.hermes_home, "HERMES_HOME"); !ok) return ok;
+    std::string normal_home;  // only when o.hermes_home is not lexically normal already
+    std::string_view hermes_home = o.hermes_home;
+    if (!detail::is_lexically_normal(hermes_home)) hermes_home = normal_home = lexically_normal(hermes_home);
+    if (auto ok = detail::check_not_temporary(hermes_home, o.tmpdir, o.allow_temporary_home); !ok) return ok;
+    if (o.watchdog_seconds > 2147483647U)
+        return make_error(errc::out_of_range, "WatchdogSec",
+                          std::to_string(o.watchdog_seconds) + " seconds is above 2147483647");
+
+    std::string fallback_dir;
+    std::string_view working_dir = hermes_home;  // upstream (system scope): the target user's HERMES_HOME
+    if (system) {
+        if (auto ok = check_anchor_path(o.identity->home, "HOME"); !ok) return ok;
+    } else if (!o.hermes_home_is_dir) {  // else stable_service_working_dir() picks the (checked) HERMES_HOME
+        auto choice = stable_service_working_dir(std::nullopt, o.project_root);
+        if (!choice) return unexpected_error(std::move(choice.error()));
+        fallback_dir = std::move(choice->path);
+        working_dir = fallback_dir;
+    }
+
+    detail::stack_string<1024> path;
+    std::size_t entry = 0;
+    for (const std::string& e : o.path_entries)
+        if (auto ok = detail::append_path_entry(path, e, entry++, /*absolute=*/true); !ok) return ok;
+    for (const std::string_view fixed : {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"})
+        if (auto ok = detail::append_path_entry(path, fixed, entry++, /*absolute=*/true); !ok) return ok;
+
+    // unit_builder's whole-unit checks; the other ones (one ExecStart=, distinct variables) hold by construction.
+    if (o.exec_start.empty())
+        return make_error(errc::empty_value, "ExecStart", "the command line is empty; give at least the executable");
+    if (o.exec_stop_post && o.exec_stop_post->empty())
+        return make_error(errc::empty_value, "ExecStopPost", "the command line is empty; give at least the executable");
+
+    std::size_t estimate = 640 + o.description.size() + 2 * hermes_home.size() + working_dir.size() + path.view().size();
+    for (const std::string& a : o.exec_start) estimate += a.size() + 3;
+    if (o.exec_stop_post)
+        for (const std::string& a : *o.exec_stop_post) estimate += a.size() + 3;
+    if (system) estimate += 160 + 3 * o.identity->user.size() + o.identity->group.size() + o.identity->home.size();
+    out.reserve(estimate + estimate / 4);
+
+    using namespace std::chrono_literals;
+    systemd::detail::unit_writer w(out);
+    w.section("Unit");
+    if (auto ok = w.literal("Description", o.description); !ok) return ok;
+    if (auto ok = w.unit_name("After", "network-online.target"); !ok) return ok;
+    if (auto ok = w.unit_name("Wants", "network-online.target"); !ok) return ok;
+    if (system) {
+        const std::string user_manager = "user@" + std::to_string(o.identity->uid) + ".service";
+        if (auto ok = w.unit_name("After", user_manager); !ok) return ok;
+        if (auto ok = w.unit_name("Wants", user_manager); !ok) return ok;
+    }
+    if (auto ok = w.trusted("StartLimitIntervalSec", systemd::detail::format_time_span(0s)); !ok) return ok;
+
+    w.section("Service");
+    if (o.watchdog_seconds > 0) {
+        if (auto ok = w.trusted("Type", to_string(systemd::service_type::notify)); !ok) return ok;
+        if (auto ok = w.trusted("NotifyAccess", to_string(systemd::notify_access::main)); !ok) return ok;
+        if (auto ok = w.time_span("WatchdogSec", std::to_string(o.watchdog_seconds) + "s"); !ok) return ok;
+    } else {
+        if (auto ok = w.trusted("Type", to_string(systemd::service_type::simple)); !ok) return ok;
+    }
+    if (system) {
+        if (auto ok = w.user_name("User", o.identity->user); !ok) return ok;
+        if (auto ok = w.user_name("Group", o.identity->group); !ok) return ok;
+    }
+    if (auto ok = w.exec("ExecStart", o.exec_start, false); !ok) return ok;
+    if (auto ok = w.path("WorkingDirectory", working_dir, false); !ok) return ok;
+    if (system) {
+        if (auto ok = w.environment("HOME", o.identity->home); !ok) return ok;
+        if (auto ok = w.environment("USER", o.identity->user); !ok) return ok;
+        if (auto ok = w.environment("LOGNAME", o.identity->user); !ok) return ok;
+    }
+    if (auto ok = w.environment("PATH", path.view()); !ok) return ok;
+    if (auto ok = w.environment("HERMES_HOME", hermes_home); !ok) return ok;
+    if (auto ok = w.environment("HERMES_SUPERVISED_CHILD", "1"); !ok) return ok;
+    if (auto ok = w.trusted("Restart", to_string(systemd::restart_policy::always)); !ok) return ok;
+    if (auto ok = w.trusted("RestartSec", systemd::detail::format_time_span(5s)); !ok) return ok;
+    if (auto ok = w.trusted("RestartForceExitStatus", std::to_string(restart_exit_code)); !ok) return ok;
+    if (auto ok = w.trusted("SuccessExitStatus", std::to_string(restart_exit_code)); !ok) return ok;
+    if (auto ok = w.trusted("RestartPreventExitStatus", std::to_string(fatal_config_exit_code)); !ok) return ok;
+    if (auto ok = w.trusted("KillMode", to_string(systemd::kill_mode::mixed)); !ok) return ok;
+    if (auto ok = w.signal("KillSignal", "SIGTERM"); !ok) return ok;
+    constexpr std::string_view reload[] = {"/bin/kill", "-USR1", std::string_view("\0MAINPID", 8)};  // variable("MAINPID")
+    if (auto ok = w.exec("ExecReload", reload, false); !ok) return ok;
+    if (o.exec_stop_post)
+        if (auto ok = w.exec("ExecStopPost", *o.exec_stop_post, /*dash=*/true); !ok) return ok;
+    const std::chrono::seconds stop(timeout_stop_sec(o.drain_timeout, o.cron_drain_timeout));
+    if (auto ok = w.trusted("TimeoutStopSec", systemd::detail::format_time_span(stop)); !ok) return ok;
+    if (auto ok = w.output("StandardOutput", "journal"); !ok) return ok;
+    if (auto ok = w.output("StandardError", "journal"); !ok) return ok;
+
+    w.section("Install");
+    return w.unit_name("WantedBy", system ? "multi-user.target" : "default.target");
+}
 
 /// Renders the gateway's systemd unit in upstream's directive order. Differences from upstream's
 /// text: every value escaped by unit_builder, ExecReload= written `"/bin/kill" "-USR1" "${MAINPID}"`,
 /// and no blank line between the PATH and HERMES_HOME lines (see tests/golden/README.md).
 [[nodiscard]] inline result<std::string> systemd_unit(const unit_options& o) {
-    const bool system = o.scope == scope::system;
-    if (system && !o.identity)
-        return make_error(errc::missing_field, "system_identity",
-                          "a system unit needs the account to run as");
-    if (auto ok = check_anchor_path(o.hermes_home, "HERMES_HOME"); !ok)
-        return unexpected_error(std::move(ok.error()));
-    const std::string hermes_home = lexically_normal(o.hermes_home);
-    if (auto ok = detail::check_not_temporary(hermes_home, o.tmpdir, o.allow_temporary_home); !ok)
-        return unexpected_error(std::move(ok.error()));
-    if (o.watchdog_seconds > 2147483647U)
-        return make_error(errc::out_of_range, "WatchdogSec",
-                          std::to_string(o.watchdog_seconds) + " seconds is above 2147483647");
-
-    std::string working_dir;
-    if (system) {
-        if (auto ok = check_anchor_path(o.identity->home, "HOME"); !ok)
-            return unexpected_error(std::move(ok.error()));
-        working_dir = hermes_home;  // upstream: the target user's HERMES_HOME, never the checkout
-    } else {
-        auto choice = stable_service_working_dir(
-            o.hermes_home_is_dir ? std::optional<std::string_view>(hermes_home) : std::nullopt,
-            o.project_root);
-        if (!choice) return unexpected_error(std::move(choice.error()));
-        working_dir = std::move(choice->path);
-    }
-
-    std::vector<std::string> path = o.path_entries;
-    for (const char* fixed : {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"})
-        path.emplace_back(fixed);
-    auto path_value = detail::join_path(path, /*absolute=*/true);
-    if (!path_value) return unexpected_error(std::move(path_value.error()));
-
-    using namespace std::chrono_literals;
-    systemd::unit_builder b;
-    b.description(o.description).after("network-online.target").wants("network-online.target");
-    if (system) {
-        const std::string user_manager = "user@" + std::to_string(o.identity->uid) + ".service";
-        b.after(user_manager).wants(user_manager);
-    }
-    b.start_limit_interval_sec(0s);
-
-    if (o.watchdog_seconds > 0) {
-        b.type(systemd::service_type::notify)
-            .notify_access(systemd::notify_access::main)
-            .watchdog_sec(std::to_string(o.watchdog_seconds) + "s");
-    } else {
-        b.type(systemd::service_type::simple);
-    }
-    if (system) b.user(o.identity->user).group(o.identity->group);
-    b.exec_start(o.exec_start).working_directory(working_dir);
-    if (system)
-        b.environment("HOME", o.identity->home)
-            .environment("USER", o.identity->user)
-            .environment("LOGNAME", o.identity->user);
-    b.environment("PATH", std::move(*path_value))
-        .environment("HERMES_HOME", hermes_home)
-        .environment("HERMES_SUPERVISED_CHILD", "1")
-        .restart(systemd::restart_policy::always)
-        .restart_sec(5s)
-        .restart_force_exit_status({restart_exit_code})
-        .success_exit_status({restart_exit_code})
-        .restart_prevent_exit_status({fatal_config_exit_code})
-        .kill_mode(systemd::kill_mode::mixed)
-        .kill_signal("SIGTERM")
-        .exec_reload({"/bin/kill", "-USR1", systemd::variable("MAINPID")});
-    if (o.exec_stop_post) b.exec_stop_post(*o.exec_stop_post, /*ignore_failure=*/true);
-    b.timeout_stop_sec(std::chrono::seconds(timeout_stop_sec(o.drain_timeout, o.cron_drain_timeout)))
-        .standard_output("journal")
-        .standard_error("journal")
-        .wanted_by(system ? "multi-user.target" : "default.target");
-    return b.build();
+    std::string out;
+    if (auto ok = systemd_unit(o, out); !ok) return unexpected_error(std::move(ok.error()));
+    return out;
 }
 
 // ---- the launchd plist --------------------------------------------------------------------------

@@ -35,6 +35,23 @@ inline namespace v1 {
     return out;
 }
 
+namespace detail {
+
+/// Whether lexically_normal(path) would return `path` unchanged (then no copy is needed).
+[[nodiscard]] constexpr bool is_lexically_normal(std::string_view path) noexcept {
+    if (path.empty() || path == "/" || path == ".") return true;
+    for (std::size_t start = path.front() == '/' ? 1 : 0; start <= path.size();) {
+        std::size_t end = path.find('/', start);
+        if (end == std::string_view::npos) end = path.size();
+        const std::string_view segment = path.substr(start, end - start);
+        if (segment.empty() || segment == ".") return false;
+        start = end + 1;
+    }
+    return true;
+}
+
+}  // namespace detail
+
 /// Checks that `path` can anchor a service: non-empty, absolute, no `..` segment, no control
 /// character, valid UTF-8. `field` names it in the error.
 [[nodiscard]] inline result<void> check_anchor_path(std::string_view path, std::string_view field) {
@@ -71,16 +88,19 @@ struct working_dir_choice {
 /// project root; an error only when neither is usable. Never the checkout while HERMES_HOME works.
 [[nodiscard]] inline result<working_dir_choice> stable_service_working_dir(
     std::optional<std::string_view> hermes_home, std::string_view project_root) {
-    std::string home_problem = "HERMES_HOME was not given (not resolved or not an existing directory)";
+    std::optional<error> home_problem;
     if (hermes_home) {
         auto usable = check_anchor_path(*hermes_home, "HERMES_HOME");
         if (usable) return working_dir_choice{lexically_normal(*hermes_home), false};
-        home_problem = "HERMES_HOME " + usable.error().message;
+        home_problem = std::move(usable.error());
     }
     if (auto usable = check_anchor_path(project_root, "project_root"); !usable)
         return make_error(usable.error().code, "WorkingDirectory",
-                          "no usable working directory: " + home_problem + ", and project_root " +
-                              usable.error().message);
+                          "no usable working directory: " +
+                              (home_problem ? "HERMES_HOME " + home_problem->message
+                                            : std::string("HERMES_HOME was not given (not resolved or not an "
+                                                          "existing directory)")) +
+                              ", and project_root " + usable.error().message);
     return working_dir_choice{lexically_normal(project_root), true};
 }
 

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>      // std::size_t
+#include <cstdint>      // std::uint64_t
+#include <cstring>      // std::memcpy
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
@@ -170,15 +172,26 @@ public:
         blanks = 0;
         while (pos_ < text_.size()) {
             std::string_view l = next_raw_line();
-            if (is_optional_directive(line_key(l))) continue;
-            if (const std::string_view t = trim_refresh_space(l); is_path_line(t)) {
+            const std::string_view t = trim_refresh_space(l);
+            if (!t.empty() && t.front() == 'R' && is_optional_directive(line_key(l))) continue;
+            if (!t.empty() && t.front() == 'E' && is_path_line(t)) {
                 l = masked_path_line(t);
-            } else {
-                if (first_kept_) l = drop_bom(l);  // comparable_unit() drops a byte-order mark again
+                while (!l.empty() && is_refresh_space(l.back())) l.remove_suffix(1);
+            } else if (first_kept_ && l.substr(0, 3) == "\xEF\xBB\xBF") {  // comparable_unit() drops a BOM again
+                l = drop_bom(l);
                 if (!started_) l = trim_refresh_space(l);
+                while (!l.empty() && is_refresh_space(l.back())) l.remove_suffix(1);
+            } else {
+                // `t` is `l` trimmed: right-trimmed, `l` ends where `t` ends; before the first line it is `t`.
+                if (t.empty()) {
+                    l = t;
+                } else if (started_) {
+                    l = l.substr(0, static_cast<std::size_t>(t.data() - l.data()) + t.size());
+                } else {
+                    l = t;
+                }
             }
             first_kept_ = false;
-            while (!l.empty() && is_refresh_space(l.back())) l.remove_suffix(1);
             if (l.empty()) {
                 if (started_) ++blanks;
                 continue;
@@ -194,8 +207,20 @@ private:
     /// split_lines' next element: ends at LF, CRLF, CR, VT or FF.
     std::string_view next_raw_line() noexcept {
         const std::size_t start = pos_;
+        const std::size_t n = text_.size();
         std::size_t i = start;
-        while (i < text_.size() && static_cast<unsigned char>(text_[i]) - 10U > 3U) ++i;  // \n \v \f \r
+        for (;;) {
+            // Eight bytes at a time while none is below 14 (no line end, nor a tab or other control).
+            constexpr std::uint64_t ones = 0x0101010101010101ULL;
+            constexpr std::uint64_t highs = 0x8080808080808080ULL;
+            for (std::uint64_t w = 0; i + 8 <= n; i += 8) {
+                std::memcpy(&w, text_.data() + i, 8);
+                if (((w - ones * 14) & ~w & highs) != 0) break;
+            }
+            const std::size_t stop = i + 8 < n ? i + 8 : n;
+            while (i < stop && static_cast<unsigned char>(text_[i]) - 10U > 3U) ++i;  // \n \v \f \r
+            if (i < stop || i == n) break;
+        }
         const std::string_view l = text_.substr(start, i - start);
         if (i + 1 < text_.size() && text_[i] == '\r' && text_[i + 1] == '\n') ++i;
         pos_ = i + 1;
@@ -268,6 +293,7 @@ private:
 /// WSL `/mnt/...` PATH segments masked. Any other difference (a comment, a blank line) is stale.
 [[nodiscard]] inline bool systemd_unit_is_current(std::string_view installed, std::string_view generated) {
     // Same answer as comparing comparable_unit() of both, without building either.
+    if (installed == generated) return true;
     detail::refresh::comparable_lines a(installed);
     detail::refresh::comparable_lines b(generated);
     for (;;) {

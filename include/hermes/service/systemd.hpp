@@ -224,7 +224,10 @@ public:
         return line(key, [&] { return put_literal(sink_, v, key); });
     }
     status trusted(std::string_view key, std::string_view v) {
-        return line(key, [&] { return sink_.put(v), status{}; });
+        return line(key, [&] {
+            sink_.put(v);
+            return status{};
+        });
     }
     status unit_name(std::string_view key, std::string_view v) {
         return line(key, [&] { return checked(check_unit_name(v, key), v); });

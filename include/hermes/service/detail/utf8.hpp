@@ -14,15 +14,10 @@ namespace detail {
 /// Sentinel returned by decode_utf8 for a malformed sequence.
 inline constexpr char32_t invalid_code_point = 0xFFFFFFFF;
 
-/// Decodes the code point at `pos` and advances `pos`; strict (no overlongs, surrogates or > U+10FFFF).
-/// On a malformed sequence returns invalid_code_point and advances by one byte.
-[[nodiscard]] constexpr char32_t decode_utf8(std::string_view s, std::size_t& pos) noexcept {
+/// decode_utf8 for a lead byte >= 0x80 (kept out of the ASCII path so that path inlines).
+[[nodiscard]] constexpr char32_t decode_utf8_sequence(std::string_view s, std::size_t& pos) noexcept {
     const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
     const unsigned char b0 = byte(pos);
-    if (b0 < 0x80) {
-        ++pos;
-        return b0;
-    }
     std::size_t len = 0;
     char32_t cp = 0;
     char32_t min = 0;
@@ -54,6 +49,17 @@ inline constexpr char32_t invalid_code_point = 0xFFFFFFFF;
     }
     pos += len;
     return cp;
+}
+
+/// Decodes the code point at `pos` and advances `pos`; strict (no overlongs, surrogates or > U+10FFFF).
+/// On a malformed sequence returns invalid_code_point and advances by one byte.
+[[nodiscard]] constexpr char32_t decode_utf8(std::string_view s, std::size_t& pos) noexcept {
+    const auto b0 = static_cast<unsigned char>(s[pos]);
+    if (b0 < 0x80) {
+        ++pos;
+        return b0;
+    }
+    return decode_utf8_sequence(s, pos);
 }
 
 /// Byte offset of the first malformed sequence, or npos when `s` is valid UTF-8.
