@@ -29,7 +29,8 @@ struct allocation_snapshot {
 };
 
 inline allocation_snapshot snapshot() noexcept {
-    return {counters().count.load(std::memory_order_relaxed), counters().bytes.load(std::memory_order_relaxed)};
+    return {counters().count.load(std::memory_order_relaxed),
+            counters().bytes.load(std::memory_order_relaxed)};
 }
 
 inline void* counted_alloc(std::size_t size) noexcept {
@@ -59,8 +60,12 @@ void* operator new[](std::size_t size) {
     if (void* p = hermes_bench::counted_alloc(size)) return p;
     throw std::bad_alloc();
 }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return hermes_bench::counted_alloc(size); }
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept { return hermes_bench::counted_alloc(size); }
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+    return hermes_bench::counted_alloc(size);
+}
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+    return hermes_bench::counted_alloc(size);
+}
 void* operator new(std::size_t size, std::align_val_t align) {
     if (void* p = hermes_bench::counted_aligned_alloc(size, static_cast<std::size_t>(align))) return p;
     throw std::bad_alloc();

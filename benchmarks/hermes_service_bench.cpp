@@ -7,17 +7,16 @@
 // of bytes into a fresh std::string (one allocation plus a memcpy): the ratio is the cost over that floor.
 #include <benchmark/benchmark.h>
 
-#include <algorithm>    // std::sort, std::unique
-#include <cstdint>      // std::int64_t
-#include <cstdio>       // std::printf, std::fprintf
-#include <cstdlib>      // std::abort
+#include <algorithm>  // std::sort, std::unique
+#include <cstdint>    // std::int64_t
+#include <cstdio>     // std::printf, std::fprintf
+#include <cstdlib>    // std::abort
+#include <hermes/service.hpp>
 #include <map>          // std::map
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 #include <utility>      // std::move
 #include <vector>       // std::vector
-
-#include <hermes/service.hpp>
 
 #include "counting_allocator.hpp"
 
@@ -39,7 +38,8 @@ T value_or_die(hs::result<T> r, const char* what) {
 
 /// The installation of the worked example in tests/golden (alice, default profile).
 gw::installation alice_installation() {
-    return gw::installation{"/home/alice/.hermes/hermes-agent/venv/bin/python", "/home/alice/.hermes/hermes-agent", false};
+    return gw::installation{"/home/alice/.hermes/hermes-agent/venv/bin/python",
+                            "/home/alice/.hermes/hermes-agent", false};
 }
 
 const gw::unit_options& user_unit_options() {
@@ -50,8 +50,10 @@ const gw::unit_options& user_unit_options() {
 
 const gw::plist_options& plist_options() {
     static const gw::plist_options o = [] {
-        gw::plist_options p = gw::agent_plist_options(alice_installation(), "/Users/alice/.hermes", "/Users/alice/.hermes");
-        p.path_entries = {"/opt/homebrew/bin", "/Users/alice/.local/bin", "/usr/local/bin", "/usr/bin", "/bin"};
+        gw::plist_options p =
+            gw::agent_plist_options(alice_installation(), "/Users/alice/.hermes", "/Users/alice/.hermes");
+        p.path_entries = {"/opt/homebrew/bin", "/Users/alice/.local/bin", "/usr/local/bin", "/usr/bin",
+                          "/bin"};
         return p;
     }();
     return o;
@@ -59,37 +61,38 @@ const gw::plist_options& plist_options() {
 
 /// A typical ~1 KiB service unit written with the core builder.
 const std::string& unit_1k() {
-    static const std::string text = value_or_die(
-        hs::systemd::unit_builder{}
-            .description("Example web application server (serves the API and the static assets)")
-            .after("network-online.target")
-            .wants("network-online.target")
-            .after("postgresql.service")
-            .type(hs::systemd::service_type::notify)
-            .user("webapp")
-            .group("webapp")
-            .exec_start({"/srv/webapp/venv/bin/gunicorn", "--workers", "4", "--bind", "unix:/run/webapp/webapp.sock",
-                         "--access-logfile", "-", "--error-logfile", "-", "--timeout", "30", "webapp.wsgi:application"})
-            .exec_reload({"/bin/kill", "-HUP", hs::systemd::variable("MAINPID")})
-            .working_directory("/srv/webapp/current")
-            .environment("PATH", "/srv/webapp/venv/bin:/usr/local/bin:/usr/bin:/bin")
-            .environment("DJANGO_SETTINGS_MODULE", "webapp.settings.production")
-            .environment("WEBAPP_HOME", "/srv/webapp")
-            .environment("LANG", "C.UTF-8")
-            .environment("GREETING", "100% \"quoted\" $HOME")
-            .restart(hs::systemd::restart_policy::on_failure)
-            .restart_sec("5s")
-            .timeout_stop_sec("90s")
-            .kill_mode(hs::systemd::kill_mode::mixed)
-            .kill_signal("SIGTERM")
-            .standard_output("journal")
-            .standard_error("append:/var/log/webapp/error.log")
-            .set("Service", "LimitNOFILE", "65536")
-            .set("Service", "RuntimeDirectory", "webapp")
-            .set("Service", "StateDirectory", "webapp")
-            .wanted_by("multi-user.target")
-            .build(),
-        "unit_1k");
+    static const std::string text =
+        value_or_die(hs::systemd::unit_builder{}
+                         .description("Example web application server (serves the API and the static assets)")
+                         .after("network-online.target")
+                         .wants("network-online.target")
+                         .after("postgresql.service")
+                         .type(hs::systemd::service_type::notify)
+                         .user("webapp")
+                         .group("webapp")
+                         .exec_start({"/srv/webapp/venv/bin/gunicorn", "--workers", "4", "--bind",
+                                      "unix:/run/webapp/webapp.sock", "--access-logfile", "-",
+                                      "--error-logfile", "-", "--timeout", "30", "webapp.wsgi:application"})
+                         .exec_reload({"/bin/kill", "-HUP", hs::systemd::variable("MAINPID")})
+                         .working_directory("/srv/webapp/current")
+                         .environment("PATH", "/srv/webapp/venv/bin:/usr/local/bin:/usr/bin:/bin")
+                         .environment("DJANGO_SETTINGS_MODULE", "webapp.settings.production")
+                         .environment("WEBAPP_HOME", "/srv/webapp")
+                         .environment("LANG", "C.UTF-8")
+                         .environment("GREETING", "100% \"quoted\" $HOME")
+                         .restart(hs::systemd::restart_policy::on_failure)
+                         .restart_sec("5s")
+                         .timeout_stop_sec("90s")
+                         .kill_mode(hs::systemd::kill_mode::mixed)
+                         .kill_signal("SIGTERM")
+                         .standard_output("journal")
+                         .standard_error("append:/var/log/webapp/error.log")
+                         .set("Service", "LimitNOFILE", "65536")
+                         .set("Service", "RuntimeDirectory", "webapp")
+                         .set("Service", "StateDirectory", "webapp")
+                         .wanted_by("multi-user.target")
+                         .build(),
+                     "unit_1k");
     return text;
 }
 
@@ -125,10 +128,26 @@ const std::string& unit_1k_stale() {
 /// A 20-argument command line (argv[0] included), as unit_builder writes it: quotes, C escapes,
 /// `%%` and `$$` in a few of the arguments.
 const std::vector<std::string>& argv_20() {
-    static const std::vector<std::string> argv = {
-        "/usr/bin/python3", "-I", "-m", "gateway.run", "--profile", "work", "--config",
-        "/home/alice/.hermes/profiles/work/config.yaml", "--log-level", "info", "--motto", "100% \"sure\"",
-        "--home", "$HOME is literal", "--tab", "a\tb", "--name", "Zoë's gateway", "--", "run"};
+    static const std::vector<std::string> argv = {"/usr/bin/python3",
+                                                  "-I",
+                                                  "-m",
+                                                  "gateway.run",
+                                                  "--profile",
+                                                  "work",
+                                                  "--config",
+                                                  "/home/alice/.hermes/profiles/work/config.yaml",
+                                                  "--log-level",
+                                                  "info",
+                                                  "--motto",
+                                                  "100% \"sure\"",
+                                                  "--home",
+                                                  "$HOME is literal",
+                                                  "--tab",
+                                                  "a\tb",
+                                                  "--name",
+                                                  "Zoë's gateway",
+                                                  "--",
+                                                  "run"};
     return argv;
 }
 
@@ -296,7 +315,7 @@ void parse_plist(benchmark::State& state) {
 /// The console output, then one table: each benchmark's median (or only run) against the
 /// baseline/copy run with the same out_B.
 class ratio_reporter : public benchmark::ConsoleReporter {
-public:
+  public:
     void ReportRuns(const std::vector<Run>& runs) override {
         ConsoleReporter::ReportRuns(runs);
         for (const Run& run : runs) {
@@ -326,15 +345,16 @@ public:
             const row& r = rows_[name];
             const auto f = floor.find(r.out_bytes);
             if (f == floor.end() || name.rfind("baseline/", 0) == 0) {
-                std::printf("%-52s %9.1f %9.1f %7.1f %6zu\n", name.c_str(), r.ns, r.cpu_ns, r.allocs, r.out_bytes);
+                std::printf("%-52s %9.1f %9.1f %7.1f %6zu\n", name.c_str(), r.ns, r.cpu_ns, r.allocs,
+                            r.out_bytes);
             } else {
-                std::printf("%-52s %9.1f %9.1f %7.1f %6zu %9.1f %8.1fx\n", name.c_str(), r.ns, r.cpu_ns, r.allocs,
-                            r.out_bytes, f->second->cpu_ns, r.cpu_ns / f->second->cpu_ns);
+                std::printf("%-52s %9.1f %9.1f %7.1f %6zu %9.1f %8.1fx\n", name.c_str(), r.ns, r.cpu_ns,
+                            r.allocs, r.out_bytes, f->second->cpu_ns, r.cpu_ns / f->second->cpu_ns);
             }
         }
     }
 
-private:
+  private:
     struct row {
         double ns = 0;
         double cpu_ns = 0;
@@ -354,23 +374,31 @@ int main(int argc, char** argv) {
 
     benchmark::RegisterBenchmark("gateway/systemd_unit/user", gateway_systemd_unit_user);
     benchmark::RegisterBenchmark("gateway/systemd_unit/user/into_string", gateway_systemd_unit_user_into);
-    benchmark::RegisterBenchmark("gateway/systemd_unit/user+options", gateway_systemd_unit_user_from_installation);
+    benchmark::RegisterBenchmark("gateway/systemd_unit/user+options",
+                                 gateway_systemd_unit_user_from_installation);
     benchmark::RegisterBenchmark("gateway/launchd_plist", gateway_launchd_plist);
     benchmark::RegisterBenchmark("systemd/unit_builder/build", systemd_unit_builder_build);
     benchmark::RegisterBenchmark("refresh/systemd_unit_is_current/1KiB/identical",
                                  [](benchmark::State& s) { systemd_unit_is_current(s, unit_1k(), true); });
-    benchmark::RegisterBenchmark("refresh/systemd_unit_is_current/1KiB/crlf+optional",
-                                 [](benchmark::State& s) { systemd_unit_is_current(s, unit_1k_crlf(), true); });
-    benchmark::RegisterBenchmark("refresh/systemd_unit_is_current/1KiB/stale",
-                                 [](benchmark::State& s) { systemd_unit_is_current(s, unit_1k_stale(), false); });
+    benchmark::RegisterBenchmark(
+        "refresh/systemd_unit_is_current/1KiB/crlf+optional",
+        [](benchmark::State& s) { systemd_unit_is_current(s, unit_1k_crlf(), true); });
+    benchmark::RegisterBenchmark("refresh/systemd_unit_is_current/1KiB/stale", [](benchmark::State& s) {
+        systemd_unit_is_current(s, unit_1k_stale(), false);
+    });
     benchmark::RegisterBenchmark("refresh/launchd_plist_is_current", launchd_plist_is_current);
     benchmark::RegisterBenchmark("systemd/parse_unit/gateway_user_unit", parse_unit);
     benchmark::RegisterBenchmark("systemd/split_command_line/20_args", split_command_line);
     benchmark::RegisterBenchmark("launchd/parse_plist/gateway_plist", parse_plist);
 
     // One floor per size the benchmarks above report (out_B).
-    std::vector<std::size_t> sizes = {unit_size, plist_size, unit_1k().size() * 2, unit_1k_crlf().size() + unit_1k().size(),
-                                      unit_1k_stale().size() + unit_1k().size(), 2 * plist_size, user_unit.size(),
+    std::vector<std::size_t> sizes = {unit_size,
+                                      plist_size,
+                                      unit_1k().size() * 2,
+                                      unit_1k_crlf().size() + unit_1k().size(),
+                                      unit_1k_stale().size() + unit_1k().size(),
+                                      2 * plist_size,
+                                      user_unit.size(),
                                       command_line_20().size()};
     std::sort(sizes.begin(), sizes.end());
     sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
@@ -379,8 +407,8 @@ int main(int argc, char** argv) {
 
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    std::printf("1 KiB unit: %zu bytes; CRLF variant: %zu bytes; 20-argument line: %zu bytes\n", unit_1k().size(),
-                unit_1k_crlf().size(), command_line_20().size());
+    std::printf("1 KiB unit: %zu bytes; CRLF variant: %zu bytes; 20-argument line: %zu bytes\n",
+                unit_1k().size(), unit_1k_crlf().size(), command_line_20().size());
     ratio_reporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();

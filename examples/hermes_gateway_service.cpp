@@ -11,16 +11,15 @@
 // Options: --run-as USER (system unit's account; default: $SUDO_USER or the caller),
 //          --python PATH, --project-root DIR (the checkout; the unit's fallback only),
 //          --allow-temporary-home (write a HERMES_HOME under a temporary directory anyway).
-#include <hermes/service.hpp>
-
 #include <grp.h>       // getgrgid
 #include <pwd.h>       // getpwnam, getpwuid
 #include <sys/stat.h>  // stat
 #include <unistd.h>    // getuid, access
 
-#include <climits>   // PATH_MAX
-#include <cstdio>    // std::printf, std::fopen
-#include <cstdlib>   // std::getenv, realpath
+#include <climits>  // PATH_MAX
+#include <cstdio>   // std::printf, std::fopen
+#include <cstdlib>  // std::getenv, realpath
+#include <hermes/service.hpp>
 #include <optional>  // std::optional
 #include <string>    // std::string
 #include <vector>    // std::vector
@@ -58,8 +57,8 @@ std::optional<gw::system_identity> account(const char* name) {
     const passwd* pw = name != nullptr ? ::getpwnam(name) : ::getpwuid(::getuid());
     if (pw == nullptr) return std::nullopt;
     const group* gr = ::getgrgid(pw->pw_gid);
-    return gw::system_identity{pw->pw_name, gr != nullptr ? gr->gr_name : std::to_string(pw->pw_gid), pw->pw_dir,
-                               static_cast<unsigned>(pw->pw_uid)};
+    return gw::system_identity{pw->pw_name, gr != nullptr ? gr->gr_name : std::to_string(pw->pw_gid),
+                               pw->pw_dir, static_cast<unsigned>(pw->pw_uid)};
 }
 
 int fail(const std::string& what) {
@@ -82,13 +81,19 @@ hs::result<facts> gather(const char* run_as, const char* python, const char* pro
     f.hermes_home_env_form = *home;
     f.hermes_home = resolved(*home);
     f.hermes_home_is_dir = is_dir(f.hermes_home);
-    f.install.project_root = resolved(project_root != nullptr ? project_root
-                                      : is_dir(f.hermes_home + "/hermes-agent") ? f.hermes_home + "/hermes-agent"
-                                                                               : ".");
+    f.install.project_root =
+        resolved(project_root != nullptr                   ? project_root
+                 : is_dir(f.hermes_home + "/hermes-agent") ? f.hermes_home + "/hermes-agent"
+                                                           : ".");
     const std::string venv_python = f.install.project_root + "/venv/bin/python";
-    f.install.python = python != nullptr ? python : ::access(venv_python.c_str(), X_OK) == 0 ? venv_python : "/usr/bin/python3";
+    f.install.python = python != nullptr                          ? python
+                       : ::access(venv_python.c_str(), X_OK) == 0 ? venv_python
+                                                                  : "/usr/bin/python3";
     const char* sudo_user = std::getenv("SUDO_USER");
-    const auto target = account(run_as != nullptr ? run_as : sudo_user != nullptr ? sudo_user : me ? me->user.c_str() : "root");
+    const auto target = account(run_as != nullptr      ? run_as
+                                : sudo_user != nullptr ? sudo_user
+                                : me                   ? me->user.c_str()
+                                                       : "root");
     if (!target) return hs::make_error(hs::errc::invalid_name, "--run-as", "no such account");
     f.target = *target;
     const char* tmp = std::getenv("TMPDIR");
@@ -113,9 +118,11 @@ hs::result<std::string> render(const facts& f, kind k) {
         o.allow_temporary_home = f.allow_temporary_home;
         return gw::launchd_plist(o);
     }
-    gw::unit_options o = k == kind::user ? gw::user_unit_options(f.install, f.hermes_home, f.caller_home + "/.hermes",
-                                                                 f.hermes_home_is_dir, f.path_entries)
-                                         : gw::system_unit_options(f.install, f.hermes_home, f.caller_home, f.target, f.path_entries);
+    gw::unit_options o =
+        k == kind::user
+            ? gw::user_unit_options(f.install, f.hermes_home, f.caller_home + "/.hermes",
+                                    f.hermes_home_is_dir, f.path_entries)
+            : gw::system_unit_options(f.install, f.hermes_home, f.caller_home, f.target, f.path_entries);
     o.tmpdir = f.tmpdir;
     o.allow_temporary_home = f.allow_temporary_home;
     return gw::systemd_unit(o);
@@ -159,24 +166,34 @@ int main(int argc, char** argv) {
     bool allow_temporary_home = false;
     for (int i = 2; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "--user") only = kind::user;
-        else if (a == "--system") only = kind::system;
-        else if (a == "--launchd") only = kind::launchd;
-        else if (a == "--allow-temporary-home") allow_temporary_home = true;
+        if (a == "--user")
+            only = kind::user;
+        else if (a == "--system")
+            only = kind::system;
+        else if (a == "--launchd")
+            only = kind::launchd;
+        else if (a == "--allow-temporary-home")
+            allow_temporary_home = true;
         else if ((a == "--run-as" || a == "--python" || a == "--project-root") && i + 1 < argc)
             (a == "--run-as" ? run_as : a == "--python" ? python : project_root) = argv[++i];
-        else if (a.rfind("--", 0) != 0 && file == nullptr) file = argv[i];
-        else return fail("unknown argument " + a + " (see the comment at the top of hermes_gateway_service.cpp)");
+        else if (a.rfind("--", 0) != 0 && file == nullptr)
+            file = argv[i];
+        else
+            return fail("unknown argument " + a +
+                        " (see the comment at the top of hermes_gateway_service.cpp)");
     }
-    if (command != "print" && command != "check" && command != "diff") return fail("unknown command " + command);
+    if (command != "print" && command != "check" && command != "diff")
+        return fail("unknown command " + command);
     auto f = gather(run_as, python, project_root);
     if (!f) return fail(to_string(f.error()));
     f->allow_temporary_home = allow_temporary_home;
 
     if (!f->hermes_home_is_dir)
-        std::fprintf(stderr, "note: HERMES_HOME %s is not an existing directory; the user unit and plist fall back to "
-                             "the checkout %s as WorkingDirectory (create HERMES_HOME to anchor them)\n",
-                     f->hermes_home.c_str(), f->install.project_root.c_str());
+        std::fprintf(
+            stderr,
+            "note: HERMES_HOME %s is not an existing directory; the user unit and plist fall back to "
+            "the checkout %s as WorkingDirectory (create HERMES_HOME to anchor them)\n",
+            f->hermes_home.c_str(), f->install.project_root.c_str());
     if (command == "print") {
         for (const kind k : {kind::user, kind::system, kind::launchd}) {
             if (only && *only != k) continue;
@@ -189,7 +206,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     const kind k = only.value_or(kind::user);
-    if (command == "diff" && k == kind::launchd) return fail("diff compares systemd units; use check --launchd");
+    if (command == "diff" && k == kind::launchd)
+        return fail("diff compares systemd units; use check --launchd");
     const std::string path = file != nullptr ? file : installed_path(*f, k);
     const auto generated = render(*f, k);
     if (!generated) return fail(to_string(generated.error()));

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 // A launchd agent plist, then a typed error for a value XML cannot carry.
-#include <hermes/service.hpp>
-
 #include <cstdio>
+#include <hermes/service.hpp>
 
 int main() {
     namespace launchd = hermes::service::launchd;

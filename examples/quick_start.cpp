@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The README's first example: a systemd unit whose values need quoting, escaping or refusing.
-#include <hermes/service.hpp>
-
 #include <cstdio>
+#include <hermes/service.hpp>
 
 int main() {
     namespace systemd = hermes::service::systemd;

@@ -18,7 +18,6 @@
 #include "support/golden.hpp"
 #include "support/oracles.hpp"
 
-
 namespace hs = hermes::service;
 namespace g = hermes::service::gateway;
 namespace o = hermes_test::oracle;

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Tests for <hermes/service/launchd.hpp>: the plist writer (golden, errors), its reader, and both
 // held against expat (python3 plistlib) and libxml2 (xmllint with the plist DTD).
-#include <hermes/service/launchd.hpp>
-
 #include <cstdint>
+#include <hermes/service/launchd.hpp>
 #include <string>
 #include <vector>
 
@@ -36,7 +35,8 @@ std::string error_of(const launchd::plist_builder& b, errc code, const std::stri
 TEST_CASE("a full agent plist renders byte for byte", "[launchd][golden]") {
     launchd::plist_builder b;
     b.label("ai.hermes.gateway-work")
-        .program_arguments({"/Users/alice/.hermes/venv/bin/python", "-c", "print('a & b')", "--profile", "work"})
+        .program_arguments(
+            {"/Users/alice/.hermes/venv/bin/python", "-c", "print('a & b')", "--profile", "work"})
         .working_directory("/Users/alice/.hermes/profiles/work")
         .environment("PATH", "/usr/bin:/bin")
         .environment("HERMES_HOME", "/Users/alice/.hermes/profiles/work")
@@ -124,13 +124,16 @@ TEST_CASE("a daemon carries UserName and GroupName; an agent refuses them", "[la
                             .keep_alive(false)
                             .build();
     REQUIRE(daemon);
-    CHECK(daemon->find("    <key>UserName</key>\n    <string>_hermes</string>\n\n    <key>GroupName</key>\n    <string>staff</string>\n") !=
-          std::string::npos);
+    CHECK(daemon->find("    <key>UserName</key>\n    <string>_hermes</string>\n\n    <key>GroupName</key>\n  "
+                       "  <string>staff</string>\n") != std::string::npos);
     CHECK(daemon->find("<false/>") != std::string::npos);
     CHECK(error_of(minimal().user_name("alice"), errc::not_allowed, "UserName") ==
           "applies only to LaunchDaemons (launchd refuses it in an agent); build with job_kind::daemon");
     error_of(minimal().group_name("staff"), errc::not_allowed, "GroupName");
-    error_of(launchd::plist_builder(launchd::job_kind::daemon).label("a.b").program_arguments({"/x"}).user_name("bad name"),
+    error_of(launchd::plist_builder(launchd::job_kind::daemon)
+                 .label("a.b")
+                 .program_arguments({"/x"})
+                 .user_name("bad name"),
              errc::invalid_name, "UserName");
 }
 
@@ -141,22 +144,27 @@ TEST_CASE("plist errors name the key", "[launchd][errors]") {
     error_of(minimal().program_arguments({}), errc::empty_value, "ProgramArguments");
     CHECK(error_of(minimal().program_arguments({"python3"}), errc::relative_path, "ProgramArguments[0]") ==
           "must be an absolute path, got \"python3\"");
-    CHECK(error_of(minimal().program_arguments({"/x", "ok", "esc\x1b"}), errc::control_character, "ProgramArguments[2]") ==
-          "contains the control character U+001B at character 4 (byte 4); XML 1.0 cannot carry it, not even as a character reference");
-    CHECK(error_of(minimal().program_arguments({"/x", "\xef\xbf\xbe"}), errc::unrepresentable, "ProgramArguments[1]") ==
+    CHECK(error_of(minimal().program_arguments({"/x", "ok", "esc\x1b"}), errc::control_character,
+                   "ProgramArguments[2]") ==
+          "contains the control character U+001B at character 4 (byte 4); XML 1.0 cannot carry it, not even "
+          "as a character reference");
+    CHECK(error_of(minimal().program_arguments({"/x", "\xef\xbf\xbe"}), errc::unrepresentable,
+                   "ProgramArguments[1]") ==
           "contains the non-character U+FFFE at character 1 (byte 1), which XML 1.0 cannot carry");
     error_of(minimal().program_arguments({"/x", "\xc3("}), errc::invalid_utf8, "ProgramArguments[1]");
     error_of(minimal().working_directory("relative"), errc::relative_path, "WorkingDirectory");
     error_of(minimal().working_directory("/a\nb"), errc::control_character, "WorkingDirectory");
     error_of(minimal().standard_out_path("logs/out.log"), errc::relative_path, "StandardOutPath");
     error_of(minimal().standard_error_path(""), errc::empty_value, "StandardErrorPath");
-    CHECK(error_of(minimal().environment("A", "1").environment("A", "2"), errc::duplicate, "EnvironmentVariables[A]") ==
-          "variable A is set twice; set it once");
+    CHECK(error_of(minimal().environment("A", "1").environment("A", "2"), errc::duplicate,
+                   "EnvironmentVariables[A]") == "variable A is set twice; set it once");
     error_of(minimal().environment("BAD-NAME", "1"), errc::invalid_name, "EnvironmentVariables[BAD-NAME]");
-    error_of(minimal().environment("A", std::string("\0", 1)), errc::control_character, "EnvironmentVariables[A]");
+    error_of(minimal().environment("A", std::string("\0", 1)), errc::control_character,
+             "EnvironmentVariables[A]");
     error_of(minimal().exit_timeout(0), errc::out_of_range, "ExitTimeOut");
     error_of(minimal().number_of_files_soft_limit(0), errc::out_of_range, "SoftResourceLimits.NumberOfFiles");
-    CHECK(error_of(minimal().limit_load_to_session_type({"Aqua", "Desktop"}), errc::invalid_value, "LimitLoadToSessionType[1]") ==
+    CHECK(error_of(minimal().limit_load_to_session_type({"Aqua", "Desktop"}), errc::invalid_value,
+                   "LimitLoadToSessionType[1]") ==
           "\"Desktop\" is not Aqua, Background, LoginWindow, StandardIO or System");
     error_of(minimal().limit_load_to_session_type({}), errc::empty_value, "LimitLoadToSessionType");
 }
@@ -164,7 +172,8 @@ TEST_CASE("plist errors name the key", "[launchd][errors]") {
 TEST_CASE("labels", "[launchd][errors]") {
     CHECK(minimal().label("com.example.my-daemon_2").build().has_value());
     CHECK(error_of(minimal().label("1password.helper"), errc::invalid_name, "Label") ==
-          "\"1password.helper\" has '1' at character 1 (byte 1); labels are reverse-DNS names: ASCII letters, digits, '.', '_' "
+          "\"1password.helper\" has '1' at character 1 (byte 1); labels are reverse-DNS names: ASCII "
+          "letters, digits, '.', '_' "
           "and '-', starting with a letter");
     error_of(minimal().label("a/b"), errc::invalid_name, "Label");
     error_of(minimal().label("a\nb"), errc::invalid_name, "Label");
@@ -179,7 +188,11 @@ TEST_CASE("parse_plist reads back exactly what the builder wrote", "[launchd][ro
     for (const auto& a : hermes_test::xml_carryable_arguments()) argv.push_back(a);
     argv.emplace_back("]]> <![CDATA[ &amp; &#13;");
     launchd::plist_builder b;
-    b.label("ai.hermes.gateway").program_arguments(argv).environment("V", "a&b<c>\r\n").keep_alive(false).throttle_interval(0);
+    b.label("ai.hermes.gateway")
+        .program_arguments(argv)
+        .environment("V", "a&b<c>\r\n")
+        .keep_alive(false)
+        .throttle_interval(0);
     const auto text = b.build();
     REQUIRE(text);
     const auto v = launchd::parse_plist(*text);
@@ -203,14 +216,18 @@ TEST_CASE("parse_plist is strict like expat", "[launchd][parse]") {
     };
     CHECK(parse_error("<string>a & b</string>").message.find("malformed reference") != std::string::npos);
     CHECK(parse_error("<string>a < b</string>").code == errc::parse_error);
-    CHECK(parse_error("<string>\x01</string>").message == "line 3, column 9 (byte 70): a character XML 1.0 cannot carry");
+    CHECK(parse_error("<string>\x01</string>").message ==
+          "line 3, column 9 (byte 70): a character XML 1.0 cannot carry");
     CHECK(parse_error("<string>&#1;</string>").code == errc::parse_error);
-    CHECK(parse_error("<string>&nbsp;</string>").message.find("undefined entity &nbsp;") != std::string::npos);
+    CHECK(parse_error("<string>&nbsp;</string>").message.find("undefined entity &nbsp;") !=
+          std::string::npos);
     CHECK(parse_error("<array><string>x</string></dict></array>").code == errc::parse_error);
-    CHECK(parse_error("<dict><key>A</key><string>1</string><key>A</key><string>2</string></dict>").message.find(
-              "duplicate dict key \"A\"") != std::string::npos);
-    CHECK(parse_error("<dict><key>Orphan</key></dict>").message.find("missing value for key \"Orphan\"") != std::string::npos);
-    CHECK(parse_error("<integer>12abc</integer>").message.find("is not a base-10 integer") != std::string::npos);
+    CHECK(parse_error("<dict><key>A</key><string>1</string><key>A</key><string>2</string></dict>")
+              .message.find("duplicate dict key \"A\"") != std::string::npos);
+    CHECK(parse_error("<dict><key>Orphan</key></dict>").message.find("missing value for key \"Orphan\"") !=
+          std::string::npos);
+    CHECK(parse_error("<integer>12abc</integer>").message.find("is not a base-10 integer") !=
+          std::string::npos);
     CHECK(parse_error("<string>\xe9</string>").message.find("not valid UTF-8") != std::string::npos);
     CHECK(parse_error("<real>1.5</real>").code == errc::unrepresentable);
     CHECK_FALSE(launchd::parse_plist(head + "<string>x</string>"));  // no </plist>
@@ -219,8 +236,11 @@ TEST_CASE("parse_plist is strict like expat", "[launchd][parse]") {
 TEST_CASE("parse_plist accepts what XML allows", "[launchd][parse]") {
     const auto v = launchd::parse_plist(
         "<?xml version=\"1.0\"?>\n<!-- c -->\n<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" \"x\">\n"
-        "<plist version=\"1.0\"><dict><key>A&amp;B</key><string>&#x41;&#66;&quot;&apos;<![CDATA[<raw>&]]>\r\nz</string>"
-        "<key>E</key><array/><key>D</key><dict/><key>S</key><string/><key>N</key><integer>-9223372036854775808</integer>"
+        "<plist "
+        "version=\"1.0\"><dict><key>A&amp;B</key><string>&#x41;&#66;&quot;&apos;<![CDATA[<raw>&]]>\r\nz</"
+        "string>"
+        "<key>E</key><array/><key>D</key><dict/><key>S</key><string/><key>N</"
+        "key><integer>-9223372036854775808</integer>"
         "<key>T</key><true/></dict></plist>\n");
     REQUIRE(v);
     CHECK(*v->find("A&B")->as_string() == "AB\"'<raw>&\nz");

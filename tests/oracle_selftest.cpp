@@ -3,27 +3,27 @@
 // systemd 252 / libxml2 2.9.14 / python3 plistlib (reference service-syntax.md §2-§4).
 // These tests do not use the library: they check that the oracles report what the real
 // tools parsed, so that library tests can trust them.
-#include "support/catch.hpp"
-#include "support/oracles.hpp"
-
 #include <string>
 #include <vector>
+
+#include "support/catch.hpp"
+#include "support/oracles.hpp"
 
 namespace o = hermes_test::oracle;
 using argv_t = std::vector<std::string>;
 
-#define REQUIRE_SYSTEMD()                                            \
-    do {                                                             \
-        if (auto why_ = o::systemd_unavailable()) HERMES_SKIP(*why_); \
-    } while (0)
-#define REQUIRE_SYSTEMD_USER()                                            \
-    do {                                                                  \
-        if (auto why_ = o::systemd_user_unavailable()) HERMES_SKIP(*why_); \
-    } while (0)
-#define REQUIRE_PLIST()                                            \
-    do {                                                           \
-        if (auto why_ = o::plist_unavailable()) HERMES_SKIP(*why_); \
-    } while (0)
+#define REQUIRE_SYSTEMD()                                         \
+  do {                                                            \
+    if (auto why_ = o::systemd_unavailable()) HERMES_SKIP(*why_); \
+  } while (0)
+#define REQUIRE_SYSTEMD_USER()                                         \
+  do {                                                                 \
+    if (auto why_ = o::systemd_user_unavailable()) HERMES_SKIP(*why_); \
+  } while (0)
+#define REQUIRE_PLIST()                                         \
+  do {                                                          \
+    if (auto why_ = o::plist_unavailable()) HERMES_SKIP(*why_); \
+  } while (0)
 
 namespace {
 
@@ -45,8 +45,8 @@ const char* const spaces =
     "\"nl\\nhere\"\n"
     "WorkingDirectory=/srv/t/dir with space\n";
 
-const argv_t spaces_argv = {"/srv/t/dir with space/my prog", "arg one", "arg two", "plain hex",
-                            "tab\there", "nl\nhere"};
+const argv_t spaces_argv = {
+    "/srv/t/dir with space/my prog", "arg one", "arg two", "plain hex", "tab\there", "nl\nhere"};
 
 void check_pct_escaped(const o::systemd_view& v) {
     CHECK(v.rc == 0);
@@ -115,7 +115,8 @@ TEST_CASE("systemd oracle: $ and quoting in Command Line dumps", "[oracle][syste
     const auto v = o::verify_unit(
         "[Service]\n"
         "ExecStart=/bin/echo $HOME ${HOME} $$HOME \"$$\" '$$'\n"
-        "ExecStartPre=/bin/echo \"\" '' \"\"x \"\\xff\" \"\\xc3\\xa9\" <>|&*?[]~{} \"a\\\\b\" \"q\\\"q\" `bt` "
+        "ExecStartPre=/bin/echo \"\" '' \"\"x \"\\xff\" \"\\xc3\\xa9\" <>|&*?[]~{} \"a\\\\b\" \"q\\\"q\" "
+        "`bt` "
         "\"\\x01\\x1b\\x7f\" \"\\a\\b\\f\\v\\r\"\n"
         "ExecStopPost=/bin/false ; /bin/true x\n",
         "dollar.service");
@@ -146,7 +147,8 @@ TEST_CASE("systemd oracle: Environment values, User and Group", "[oracle][system
     CHECK(v.rc == 0);
     CHECK(v.diagnostics.empty());
     const std::vector<std::pair<std::string, std::string>> expected = {
-        {"A", "b c"}, {"D", "e"}, {"NL", "line1\nline2"}, {"T", "x\ty"}, {"EMPTY", ""}, {"E", "="}, {"Q", "\"'$x"}};
+        {"A", "b c"},  {"D", "e"}, {"NL", "line1\nline2"}, {"T", "x\ty"},
+        {"EMPTY", ""}, {"E", "="}, {"Q", "\"'$x"}};
     CHECK(v.environment == expected);
     CHECK(v.user == std::optional<std::string>("root"));
     CHECK(v.group == std::optional<std::string>("root"));
@@ -164,17 +166,19 @@ TEST_CASE("systemd oracle: non-existent WorkingDirectory and User are not errors
     CHECK(v.diagnostics.empty());
     CHECK(v.working_directory == std::optional<std::string>("/home/alice/.hermes"));
     CHECK(v.user == std::optional<std::string>("alice"));
-    CHECK(v.commands("ExecStart") == std::vector<argv_t>{{"/opt/hermes/bin/hermes-gateway", "--port", "8080"}});
+    CHECK(v.commands("ExecStart") ==
+          std::vector<argv_t>{{"/opt/hermes/bin/hermes-gateway", "--port", "8080"}});
 }
 
 TEST_CASE("systemd oracle: invalid units give rc != 0 and diagnostics", "[oracle][systemd]") {
     REQUIRE_SYSTEMD();
     SECTION("relative WorkingDirectory (fatal)") {
-        const auto v =
-            o::verify_unit("[Service]\nExecStart=/bin/true\nWorkingDirectory=relative/dir\n", "relwd.service");
+        const auto v = o::verify_unit("[Service]\nExecStart=/bin/true\nWorkingDirectory=relative/dir\n",
+                                      "relwd.service");
         CHECK(v.rc != 0);
         REQUIRE_FALSE(v.diagnostics.empty());
-        CHECK(v.diagnostics[0].find("WorkingDirectory= path is not absolute: relative/dir") != std::string::npos);
+        CHECK(v.diagnostics[0].find("WorkingDirectory= path is not absolute: relative/dir") !=
+              std::string::npos);
     }
     SECTION("unknown key and unknown escape (warnings, strict mode fails)") {
         const auto v = o::verify_unit("[Service]\nExecStart=/bin/echo a\\ b\nFooBar=1\n", "warn.service");
@@ -201,7 +205,8 @@ TEST_CASE("plist oracle: XML escapes decode exactly", "[oracle][plist]") {
     REQUIRE_PLIST();
     const auto v = o::check_plist(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
+        "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
+        "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
         "<plist version=\"1.0\">\n"
         "<dict>\n"
         "\t<key>Label</key>\n"

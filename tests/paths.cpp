@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Tests for <hermes/service/paths.hpp>: lexical normalisation and the working-directory choice.
 #include <hermes/service/paths.hpp>
-
 #include <optional>
 #include <string_view>
 

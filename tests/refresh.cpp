@@ -12,7 +12,6 @@
 #include "support/catch.hpp"
 #include "support/golden.hpp"
 
-
 namespace hs = hermes::service;
 namespace g = hermes::service::gateway;
 using strings = std::vector<std::string>;

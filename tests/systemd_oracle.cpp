@@ -2,9 +2,8 @@
 // The systemd writer held against systemd itself: every unit built here passes
 // `systemd-analyze verify` with no diagnostic, and systemd's own parsed view (its debug dump)
 // equals the builder's inputs. Skipped, with the reason, where systemd-analyze is missing.
-#include <hermes/service/systemd.hpp>
-
 #include <chrono>
+#include <hermes/service/systemd.hpp>
 #include <string>
 #include <vector>
 
@@ -20,7 +19,8 @@ namespace {
 
 // The dump shows argv before exec-time expansion, so a '$' the builder doubled shows as "$$".
 std::string as_dumped(std::string arg) {
-    for (std::size_t p = arg.find('$'); p != std::string::npos; p = arg.find('$', p + 2)) arg.insert(p, 1, '$');
+    for (std::size_t p = arg.find('$'); p != std::string::npos; p = arg.find('$', p + 2))
+        arg.insert(p, 1, '$');
     return arg;
 }
 
@@ -40,7 +40,11 @@ TEST_CASE("oracle: hostile arguments reach systemd's argv exactly", "[systemd][o
     const std::string exe = "/opt/hermes test/bin/gateway 100%";
     std::vector<std::string> argv{exe};
     for (const auto& a : hermes_test::hostile_arguments()) argv.push_back(a);
-    const auto unit = systemd::unit_builder{}.description("hostile argv").exec_start(argv).exec_stop_post(argv, true).build();
+    const auto unit = systemd::unit_builder{}
+                          .description("hostile argv")
+                          .exec_start(argv)
+                          .exec_stop_post(argv, true)
+                          .build();
     REQUIRE(unit);
     const auto view = verify_clean(*unit, "hostile-argv.service", false, {exe});
     std::vector<std::string> expected;
@@ -86,40 +90,42 @@ TEST_CASE("oracle: working directories and descriptions reach systemd exactly", 
 
 TEST_CASE("oracle: a complete system unit with identity verifies clean", "[systemd][oracle]") {
     if (auto why = oracle::systemd_unavailable()) HERMES_SKIP(*why);
-    const auto unit = systemd::unit_builder{}
-                          .description("Hermes Agent Gateway - Messaging Platform Integration")
-                          .after("network-online.target")
-                          .wants("network-online.target")
-                          .after("user@1000.service")
-                          .wants("user@1000.service")
-                          .start_limit_interval_sec(0s)
-                          .start_limit_burst(5)
-                          .type(systemd::service_type::notify)
-                          .user("alice")
-                          .group("alice")
-                          .exec_start({"/home/alice/.hermes/venv/bin/python", "-m", "hermes_cli.main", "gateway", "run"})
-                          .working_directory("/home/alice/.hermes")
-                          .environment("HOME", "/home/alice")
-                          .environment("HERMES_HOME", "/home/alice/.hermes")
-                          .restart(systemd::restart_policy::always)
-                          .restart_sec(5s)
-                          .restart_force_exit_status({75})
-                          .success_exit_status({75})
-                          .restart_prevent_exit_status({78})
-                          .kill_mode(systemd::kill_mode::mixed)
-                          .kill_signal("SIGTERM")
-                          .exec_reload({"/bin/kill", "-USR1", systemd::variable("MAINPID")})
-                          .exec_stop_post({"/home/alice/.hermes/venv/bin/python", "-m", "gateway.cgroup_cleanup"}, true)
-                          .timeout_stop_sec(70s)
-                          .watchdog_sec("60s")
-                          .notify_access(systemd::notify_access::main)
-                          .standard_output("append:/var/log/hermes gateway/out.log")
-                          .standard_error("journal")
-                          .set("Service", "Nice", "5")
-                          .wanted_by("multi-user.target")
-                          .build();
+    const auto unit =
+        systemd::unit_builder{}
+            .description("Hermes Agent Gateway - Messaging Platform Integration")
+            .after("network-online.target")
+            .wants("network-online.target")
+            .after("user@1000.service")
+            .wants("user@1000.service")
+            .start_limit_interval_sec(0s)
+            .start_limit_burst(5)
+            .type(systemd::service_type::notify)
+            .user("alice")
+            .group("alice")
+            .exec_start({"/home/alice/.hermes/venv/bin/python", "-m", "hermes_cli.main", "gateway", "run"})
+            .working_directory("/home/alice/.hermes")
+            .environment("HOME", "/home/alice")
+            .environment("HERMES_HOME", "/home/alice/.hermes")
+            .restart(systemd::restart_policy::always)
+            .restart_sec(5s)
+            .restart_force_exit_status({75})
+            .success_exit_status({75})
+            .restart_prevent_exit_status({78})
+            .kill_mode(systemd::kill_mode::mixed)
+            .kill_signal("SIGTERM")
+            .exec_reload({"/bin/kill", "-USR1", systemd::variable("MAINPID")})
+            .exec_stop_post({"/home/alice/.hermes/venv/bin/python", "-m", "gateway.cgroup_cleanup"}, true)
+            .timeout_stop_sec(70s)
+            .watchdog_sec("60s")
+            .notify_access(systemd::notify_access::main)
+            .standard_output("append:/var/log/hermes gateway/out.log")
+            .standard_error("journal")
+            .set("Service", "Nice", "5")
+            .wanted_by("multi-user.target")
+            .build();
     REQUIRE(unit);
-    const auto view = verify_clean(*unit, "hermes-gateway.service", false, {"/home/alice/.hermes/venv/bin/python"});
+    const auto view =
+        verify_clean(*unit, "hermes-gateway.service", false, {"/home/alice/.hermes/venv/bin/python"});
     CHECK(view.user == "alice");
     CHECK(view.group == "alice");
     CHECK(view.working_directory == "/home/alice/.hermes");
@@ -149,10 +155,15 @@ TEST_CASE("oracle: what the builder refuses, systemd would have mangled", "[syst
     if (auto why = oracle::systemd_unavailable()) HERMES_SKIP(*why);
     // The raw text a naive generator writes for a WorkingDirectory ending in '\' swallows the next
     // line; systemd shows it. The builder refuses that value instead.
-    const auto view = oracle::verify_unit("[Service]\nExecStart=/bin/true\nWorkingDirectory=/tmp/endslash\\\nUser=root\n", "naive.service");
+    const auto view = oracle::verify_unit(
+        "[Service]\nExecStart=/bin/true\nWorkingDirectory=/tmp/endslash\\\nUser=root\n", "naive.service");
     CHECK(view.working_directory == "/tmp/endslash User=root");
     CHECK_FALSE(view.user.has_value());
-    const auto refused = systemd::unit_builder{}.exec_start({"/bin/true"}).working_directory("/tmp/endslash\\").user("root").build();
+    const auto refused = systemd::unit_builder{}
+                             .exec_start({"/bin/true"})
+                             .working_directory("/tmp/endslash\\")
+                             .user("root")
+                             .build();
     REQUIRE_FALSE(refused);
     CHECK(refused.error().code == hermes::service::errc::unrepresentable);
 }

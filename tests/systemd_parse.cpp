@@ -2,7 +2,6 @@
 // Tests for the systemd readers (<hermes/service/systemd.hpp>): parse_unit, split_command_line,
 // split_environment and unit-name escaping, each held against the writer and systemd's rules.
 #include <hermes/service/systemd.hpp>
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,9 +15,10 @@ namespace systemd = hermes::service::systemd;
 using strings = std::vector<std::string>;
 
 TEST_CASE("parse_unit: sections, entries, comments, whitespace", "[systemd][parse]") {
-    const auto f = systemd::parse_unit("\xEF\xBB\xBF# comment\n; also\n[Unit]\n  Description  =  spaced value   \r\n"
-                                       "\t# indented comment\n[Service]\nExecStart=/bin/a\nExecStart=\nExecStart=/bin/b\n"
-                                       "Description=x # not a comment\n\n[Unit]\nAfter=a.target\n");
+    const auto f = systemd::parse_unit(
+        "\xEF\xBB\xBF# comment\n; also\n[Unit]\n  Description  =  spaced value   \r\n"
+        "\t# indented comment\n[Service]\nExecStart=/bin/a\nExecStart=\nExecStart=/bin/b\n"
+        "Description=x # not a comment\n\n[Unit]\nAfter=a.target\n");
     REQUIRE(f);
     CHECK(f->sections() == strings{"Unit", "Service"});
     REQUIRE(f->entries().size() == 6);
@@ -41,9 +41,10 @@ TEST_CASE("parse_unit: an empty assignment resets", "[systemd][parse]") {
 }
 
 TEST_CASE("parse_unit: backslash continuations as systemd 252 joins them", "[systemd][parse]") {
-    const auto f = systemd::parse_unit("[Unit]\nDescription=cont \\\n  next line\n"
-                                       "[Service]\nExecStart=/bin/echo \"quoted \\\n# skipped comment\n  continued\" x\n"
-                                       "X-Even=trailing\\\\\nX-After=kept\nX-Last=end\\");
+    const auto f = systemd::parse_unit(
+        "[Unit]\nDescription=cont \\\n  next line\n"
+        "[Service]\nExecStart=/bin/echo \"quoted \\\n# skipped comment\n  continued\" x\n"
+        "X-Even=trailing\\\\\nX-After=kept\nX-Last=end\\");
     REQUIRE(f);
     CHECK(f->value("Unit", "Description") == "cont    next line");
     CHECK(f->value("Service", "ExecStart") == "/bin/echo \"quoted    continued\" x");
@@ -71,17 +72,19 @@ TEST_CASE("parse_unit: line endings LF, CRLF and CR", "[systemd][parse]") {
     CHECK(f->value("Unit", "C") == "3");
 }
 
-TEST_CASE("parse_unit: what systemd ignores becomes a warning, what it refuses an error", "[systemd][parse]") {
+TEST_CASE("parse_unit: what systemd ignores becomes a warning, what it refuses an error",
+          "[systemd][parse]") {
     const auto f = systemd::parse_unit("Orphan=1\n[Unit]\nno equals sign\nBad=\xff\n");
     REQUIRE(f);
     CHECK(f->entries().empty());
-    CHECK(f->warnings() == strings{"line 1: assignment outside of a section, ignored", "line 3: missing '=', ignored",
-                                   "line 4: not UTF-8 clean, ignored"});
+    CHECK(f->warnings() == strings{"line 1: assignment outside of a section, ignored",
+                                   "line 3: missing '=', ignored", "line 4: not UTF-8 clean, ignored"});
     const auto bad = systemd::parse_unit("[Service] # trailing comment\nA=1\n");
     REQUIRE_FALSE(bad);
     CHECK(bad.error().code == errc::parse_error);
     CHECK(bad.error().field == "line 1");
-    CHECK(bad.error().message == "invalid section header \"[Service] # trailing comment\" (a header must be the whole line)");
+    CHECK(bad.error().message ==
+          "invalid section header \"[Service] # trailing comment\" (a header must be the whole line)");
     CHECK_FALSE(systemd::parse_unit("[Service\n"));
     CHECK_FALSE(systemd::parse_unit("[Unit]\nA=" + std::string(1024 * 1024, 'x') + "\n"));
 }
@@ -95,9 +98,11 @@ TEST_CASE("split_command_line: quoting, escapes, specifiers, prefixes", "[system
     CHECK(words("/bin/echo e\"f g\"h 'a'\"b\" \"a\"b c") == strings{"/bin/echo", "ef gh", "ab", "ab", "c"});
     CHECK(words("/bin/echo \"\" '' \\x41\\x20B \\101 \\u00e9 \\U0001F600 \\s") ==
           strings{"/bin/echo", "", "", "A B", "A", "\xc3\xa9", "\xf0\x9f\x98\x80", " "});
-    CHECK(words("/bin/echo unknown\\q \"\\x00\" a\\ b") == strings{"/bin/echo", "unknown\\q", "\\x00", "a\\ b"});
+    CHECK(words("/bin/echo unknown\\q \"\\x00\" a\\ b") ==
+          strings{"/bin/echo", "unknown\\q", "\\x00", "a\\ b"});
     CHECK(words("/bin/echo \\; \";\" ';' ;x") == strings{"/bin/echo", ";", ";", ";", ";x"});
-    CHECK(words("/bin/echo 50%% \"/tmp/a%%b\" 100% a%-b") == strings{"/bin/echo", "50%", "/tmp/a%b", "100%", "a%-b"});
+    CHECK(words("/bin/echo 50%% \"/tmp/a%%b\" 100% a%-b") ==
+          strings{"/bin/echo", "50%", "/tmp/a%b", "100%", "a%-b"});
     CHECK(words("/bin/echo $$ $$HOME a$b \"$${X}\"") == strings{"/bin/echo", "$", "$HOME", "a$b", "${X}"});
     CHECK(words("-/bin/false x") == strings{"/bin/false", "x"});
     CHECK(words("@/bin/busybox sh -c x") == strings{"sh", "-c", "x"});
@@ -113,18 +118,23 @@ TEST_CASE("split_command_line: what it cannot resolve is an error", "[systemd][p
     };
     CHECK(err("/bin/echo %n").code == errc::unrepresentable);
     CHECK(err("/bin/echo %n").field == "command line[1]");
-    CHECK(err("/bin/echo %n").message == "uses the specifier %n, which only systemd can resolve (write %% for a literal %)");
+    CHECK(err("/bin/echo %n").message ==
+          "uses the specifier %n, which only systemd can resolve (write %% for a literal %)");
     CHECK(err("/bin/kill $MAINPID").message ==
-          "refers to $MAINPID, which systemd expands from the environment when it starts the process (write $$ for a literal $)");
+          "refers to $MAINPID, which systemd expands from the environment when it starts the process (write "
+          "$$ for a literal $)");
     CHECK(err("/bin/echo a${X}b").code == errc::unrepresentable);
     CHECK(err("/bin/echo \"unbalanced").message == "has unbalanced quoting");
-    CHECK(err("/bin/echo a ; /bin/echo b").message == "holds more than one command (an unquoted ';' separates commands)");
+    CHECK(err("/bin/echo a ; /bin/echo b").message ==
+          "holds more than one command (an unquoted ';' separates commands)");
     CHECK(err("").code == errc::empty_value);
 }
 
 TEST_CASE("split_command_line with an environment expands as systemd does at exec time", "[systemd][parse]") {
-    const std::vector<std::pair<std::string, std::string>> env{{"MAINPID", "42"}, {"WORDS", "a  b\tc"}, {"X", "1 2"}};
-    const auto r = systemd::split_command_line("/bin/echo $MAINPID $WORDS ${X} pre${X}post $UNSET ${UNSET}x $$", env);
+    const std::vector<std::pair<std::string, std::string>> env{
+        {"MAINPID", "42"}, {"WORDS", "a  b\tc"}, {"X", "1 2"}};
+    const auto r =
+        systemd::split_command_line("/bin/echo $MAINPID $WORDS ${X} pre${X}post $UNSET ${UNSET}x $$", env);
     REQUIRE(r);
     CHECK(*r == strings{"/bin/echo", "42", "a", "b", "c", "1 2", "pre1 2post", "x", "$"});
 }
@@ -133,7 +143,8 @@ TEST_CASE("split_environment: quoting, escapes, %%, literal $", "[systemd][parse
     using env = std::vector<std::pair<std::string, std::string>>;
     auto r = systemd::split_environment("\"A=b c\" \"D=e\" F=\"g h\" EMPTY= P=100%% Q==  R=$x");
     REQUIRE(r);
-    CHECK(*r == env{{"A", "b c"}, {"D", "e"}, {"F", "g h"}, {"EMPTY", ""}, {"P", "100%"}, {"Q", "="}, {"R", "$x"}});
+    CHECK(*r ==
+          env{{"A", "b c"}, {"D", "e"}, {"F", "g h"}, {"EMPTY", ""}, {"P", "100%"}, {"Q", "="}, {"R", "$x"}});
     CHECK(systemd::split_environment("")->empty());
     const auto unknown_escape = systemd::split_environment("\"D=\\$x\" E=1");
     REQUIRE_FALSE(unknown_escape);
@@ -159,7 +170,8 @@ TEST_CASE("round trip: every hostile argument comes back from split_command_line
     }
 }
 
-TEST_CASE("round trip: every hostile environment value comes back from split_environment", "[systemd][roundtrip]") {
+TEST_CASE("round trip: every hostile environment value comes back from split_environment",
+          "[systemd][roundtrip]") {
     systemd::unit_builder b;
     b.exec_start({"/bin/true"});
     const auto values = hermes_test::hostile_environment_values();
@@ -181,7 +193,11 @@ TEST_CASE("round trip: every hostile environment value comes back from split_env
 
 TEST_CASE("round trip: paths and descriptions come back from parse_unit", "[systemd][roundtrip]") {
     for (const auto& path : hermes_test::hostile_paths()) {
-        const auto unit = systemd::unit_builder{}.exec_start({"/bin/true"}).working_directory(path).description("About " + path).build();
+        const auto unit = systemd::unit_builder{}
+                              .exec_start({"/bin/true"})
+                              .working_directory(path)
+                              .description("About " + path)
+                              .build();
         REQUIRE(unit);
         const auto f = systemd::parse_unit(*unit);
         REQUIRE(f);
@@ -196,7 +212,9 @@ TEST_CASE("round trip: paths and descriptions come back from parse_unit", "[syst
 }
 
 TEST_CASE("escape_unit_name and escape_unit_path follow systemd-escape", "[systemd][escape]") {
-    CHECK(systemd::escape_unit_name("Hall\xc3\xb6" "chen, Meister") == std::string("Hall\\xc3\\xb6" "chen\\x2c\\x20Meister"));
+    CHECK(systemd::escape_unit_name("Hall\xc3\xb6"
+                                    "chen, Meister") == std::string("Hall\\xc3\\xb6"
+                                                                    "chen\\x2c\\x20Meister"));
     CHECK(systemd::escape_unit_name("my-app") == std::string("my\\x2dapp"));
     CHECK(systemd::escape_unit_name("my_app.v1:2") == std::string("my_app.v1:2"));
     CHECK(systemd::escape_unit_name(".hidden") == std::string("\\x2ehidden"));
@@ -213,16 +231,20 @@ TEST_CASE("escape_unit_name and escape_unit_path follow systemd-escape", "[syste
     CHECK(systemd::escape_unit_path("/a/../b").error().code == errc::not_normalized);
 }
 
-TEST_CASE("oracle: escape_unit_name and escape_unit_path equal the real systemd-escape", "[systemd][escape][oracle]") {
+TEST_CASE("oracle: escape_unit_name and escape_unit_path equal the real systemd-escape",
+          "[systemd][escape][oracle]") {
     namespace od = hermes_test::oracle::detail;
     if (od::run("command -v systemd-escape").status != 0) HERMES_SKIP("systemd-escape is not installed");
     std::vector<std::string> inputs = hermes_test::hostile_arguments();
     inputs.erase(std::remove(inputs.begin(), inputs.end(), std::string()), inputs.end());
     for (const auto& p : hermes_test::hostile_paths()) inputs.push_back(p);
-    inputs.emplace_back("Hall\xc3\xb6" "chen, Meister");
+    inputs.emplace_back(
+        "Hall\xc3\xb6"
+        "chen, Meister");
     inputs.emplace_back("-leading-dash");
     for (const auto& in : inputs) {
-        if (in.find('\n') != std::string::npos) continue;  // systemd-escape reads one argument per line? no: argv; keep shell-safe
+        if (in.find('\n') != std::string::npos)
+            continue;  // systemd-escape reads one argument per line? no: argv; keep shell-safe
         const auto name = od::run("systemd-escape -- " + od::shell_quote(in));
         REQUIRE(name.status == 0);
         const auto mine = systemd::escape_unit_name(in);

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Tests for systemd::unit_builder (<hermes/service/systemd.hpp>): golden files, ordering, and one
 // typed error per rule.
-#include <hermes/service/systemd.hpp>
-
 #include <chrono>
+#include <hermes/service/systemd.hpp>
 #include <string>
 #include <vector>
 
@@ -121,7 +120,11 @@ B=2
 
 TEST_CASE("a scalar set twice keeps its first place and its last value", "[systemd]") {
     systemd::unit_builder b;
-    b.description("first").exec_start({"/bin/true"}).description("second").restart_sec(1s).restart_sec(2500ms);
+    b.description("first")
+        .exec_start({"/bin/true"})
+        .description("second")
+        .restart_sec(1s)
+        .restart_sec(2500ms);
     const auto r = b.build();
     REQUIRE(r);
     CHECK(*r == "[Unit]\nDescription=second\n\n[Service]\nExecStart=\"/bin/true\"\nRestartSec=2500ms\n");
@@ -129,7 +132,10 @@ TEST_CASE("a scalar set twice keeps its first place and its last value", "[syste
 
 TEST_CASE("list directives add one line per call", "[systemd]") {
     systemd::unit_builder b = minimal();
-    b.after("network-online.target").after("user@1000.service").wanted_by("multi-user.target").wanted_by("default.target");
+    b.after("network-online.target")
+        .after("user@1000.service")
+        .wanted_by("multi-user.target")
+        .wanted_by("default.target");
     const auto r = b.build();
     REQUIRE(r);
     CHECK(r->find("After=network-online.target\nAfter=user@1000.service\n") != std::string::npos);
@@ -148,14 +154,18 @@ TEST_CASE("enum spellings", "[systemd]") {
 
 TEST_CASE("every Exec argument is quoted with C escapes, %% and $$", "[systemd][escape]") {
     systemd::unit_builder b;
-    b.exec_start({"/opt/My App/bin/run 100%", "with space", "double\"quote", "single'quote", "back\\slash", "trailing\\",
-                  "percent%h", "dollar$HOME", "${HOME}", "$$", "tab\there", "new\nline", "cr\rx", ";", "-dash", "",
-                  "caf\xc3\xa9 \xf0\x9f\x98\x80", "bell\x07", "del\x7f"});
+    b.exec_start({"/opt/My App/bin/run 100%", "with space", "double\"quote", "single'quote", "back\\slash",
+                  "trailing\\", "percent%h", "dollar$HOME", "${HOME}", "$$", "tab\there", "new\nline",
+                  "cr\rx", ";", "-dash", "", "caf\xc3\xa9 \xf0\x9f\x98\x80", "bell\x07", "del\x7f"});
     const auto r = b.build();
     REQUIRE(r);
-    CHECK(*r == "[Service]\nExecStart=\"/opt/My App/bin/run 100%%\" \"with space\" \"double\\\"quote\" \"single'quote\" "
-                "\"back\\\\slash\" \"trailing\\\\\" \"percent%%h\" \"dollar$$HOME\" \"$${HOME}\" \"$$$$\" \"tab\\there\" "
-                "\"new\\nline\" \"cr\\rx\" \";\" \"-dash\" \"\" \"caf\xc3\xa9 \xf0\x9f\x98\x80\" \"bell\\x07\" \"del\\x7f\"\n");
+    CHECK(*r ==
+          "[Service]\nExecStart=\"/opt/My App/bin/run 100%%\" \"with space\" \"double\\\"quote\" "
+          "\"single'quote\" "
+          "\"back\\\\slash\" \"trailing\\\\\" \"percent%%h\" \"dollar$$HOME\" \"$${HOME}\" \"$$$$\" "
+          "\"tab\\there\" "
+          "\"new\\nline\" \"cr\\rx\" \";\" \"-dash\" \"\" \"caf\xc3\xa9 \xf0\x9f\x98\x80\" \"bell\\x07\" "
+          "\"del\\x7f\"\n");
 }
 
 TEST_CASE("Environment values: C escapes and %%, $ literal", "[systemd][escape]") {
@@ -168,7 +178,9 @@ TEST_CASE("Environment values: C escapes and %%, $ literal", "[systemd][escape]"
 
 TEST_CASE("WorkingDirectory, Description and set() values are unquoted with %%", "[systemd][escape]") {
     systemd::unit_builder b = minimal();
-    b.working_directory("/srv/dir with space/100%", true).description("50% \"quoted\" \\x41").set("Unit", "Documentation", "man:x(1)");
+    b.working_directory("/srv/dir with space/100%", true)
+        .description("50% \"quoted\" \\x41")
+        .set("Unit", "Documentation", "man:x(1)");
     const auto r = b.build();
     REQUIRE(r);
     CHECK(r->find("WorkingDirectory=-/srv/dir with space/100%%\n") != std::string::npos);
@@ -187,7 +199,8 @@ TEST_CASE("StandardOutput file forms escape their path", "[systemd][escape]") {
 
 TEST_CASE("newline injection is impossible through every setter", "[systemd][escape]") {
     const std::string evil = "x\nExecStartPre=/bin/rm -rf /";
-    CHECK(error_of(minimal().description(evil), errc::control_character, "Description").find("a newline (U+000A)") != std::string::npos);
+    CHECK(error_of(minimal().description(evil), errc::control_character, "Description")
+              .find("a newline (U+000A)") != std::string::npos);
     error_of(minimal().working_directory("/srv/" + evil), errc::control_character, "WorkingDirectory");
     error_of(minimal().user(evil), errc::invalid_name, "User");
     error_of(minimal().group(evil), errc::invalid_name, "Group");
@@ -211,29 +224,38 @@ TEST_CASE("newline injection is impossible through every setter", "[systemd][esc
 }
 
 TEST_CASE("Exec errors name the argument and say why", "[systemd][errors]") {
-    CHECK(error_of(systemd::unit_builder{}.exec_start({"bin/gateway"}), errc::relative_path, "ExecStart[0]") ==
-          "the executable must be an absolute path, got \"bin/gateway\"");
-    CHECK(error_of(systemd::unit_builder{}.exec_start({""}), errc::empty_value, "ExecStart[0]") == "the executable path is empty");
+    CHECK(error_of(systemd::unit_builder{}.exec_start({"bin/gateway"}), errc::relative_path,
+                   "ExecStart[0]") == "the executable must be an absolute path, got \"bin/gateway\"");
+    CHECK(error_of(systemd::unit_builder{}.exec_start({""}), errc::empty_value, "ExecStart[0]") ==
+          "the executable path is empty");
     CHECK(error_of(systemd::unit_builder{}.exec_start({"/opt/bin/"}), errc::invalid_value, "ExecStart[0]") ==
           "the executable path ends in '/', which names a directory");
-    CHECK(error_of(systemd::unit_builder{}.exec_start({"/opt/it's/run"}), errc::unrepresentable, "ExecStart[0]") ==
-          "contains ''' at character 8 (byte 8); systemd refuses quotes and backslashes in the executable path "
-          "(run it through /usr/bin/env or a symlink)");
-    CHECK(error_of(systemd::unit_builder{}.exec_start({"/opt/a$b"}), errc::unrepresentable, "ExecStart[0]").find("'$'") != std::string::npos);
+    CHECK(
+        error_of(systemd::unit_builder{}.exec_start({"/opt/it's/run"}), errc::unrepresentable,
+                 "ExecStart[0]") ==
+        "contains ''' at character 8 (byte 8); systemd refuses quotes and backslashes in the executable path "
+        "(run it through /usr/bin/env or a symlink)");
+    CHECK(error_of(systemd::unit_builder{}.exec_start({"/opt/a$b"}), errc::unrepresentable, "ExecStart[0]")
+              .find("'$'") != std::string::npos);
     CHECK(error_of(systemd::unit_builder{}.exec_start({"/opt/\xff"}), errc::invalid_utf8, "ExecStart[0]") ==
           "is not valid UTF-8: byte 0xFF at character 6 (byte 6) does not start a valid sequence");
-    CHECK(error_of(systemd::unit_builder{}.exec_start({"/bin/echo", "ok", std::string("a\0b", 3)}), errc::control_character,
-                   "ExecStart[2]") == "contains a NUL character (U+0000) at character 2 (byte 2); a command-line argument cannot carry a NUL byte");
+    CHECK(error_of(systemd::unit_builder{}.exec_start({"/bin/echo", "ok", std::string("a\0b", 3)}),
+                   errc::control_character, "ExecStart[2]") ==
+          "contains a NUL character (U+0000) at character 2 (byte 2); a command-line argument cannot carry a "
+          "NUL byte");
     error_of(systemd::unit_builder{}.exec_start({}), errc::empty_value, "ExecStart");
     // Bytes that are not UTF-8 would reach the process, but systemd could no longer report the unit
     // over D-Bus (`systemctl show` fails), so they are refused.
-    CHECK(error_of(systemd::unit_builder{}.exec_start({"/bin/echo", "raw\xff"}), errc::invalid_utf8, "ExecStart[1]") ==
+    CHECK(error_of(systemd::unit_builder{}.exec_start({"/bin/echo", "raw\xff"}), errc::invalid_utf8,
+                   "ExecStart[1]") ==
           "is not valid UTF-8: byte 0xFF at character 4 (byte 4) does not start a valid sequence");
     // A value is never quoted raw in a message: control characters show as escapes.
     CHECK(error_of(minimal().user("alice\nUser=root"), errc::invalid_name, "User") ==
-          "\"alice\\nUser=root\" has '\\n' at character 6 (byte 6); user and group names are ASCII letters, digits, '_', '.' "
+          "\"alice\\nUser=root\" has '\\n' at character 6 (byte 6); user and group names are ASCII letters, "
+          "digits, '_', '.' "
           "and '-', not starting with a digit or '-' (or a numeric id)");
-    error_of(minimal().exec_reload({"/bin/kill", systemd::variable("1BAD")}), errc::invalid_name, "ExecReload[1]");
+    error_of(minimal().exec_reload({"/bin/kill", systemd::variable("1BAD")}), errc::invalid_name,
+             "ExecReload[1]");
 }
 
 TEST_CASE("structural errors", "[systemd][errors]") {
@@ -242,8 +264,8 @@ TEST_CASE("structural errors", "[systemd][errors]") {
     CHECK(error_of(minimal().exec_start({"/bin/true"}), errc::invalid_value, "ExecStart") ==
           "only Type=oneshot services may have more than one ExecStart= (got 2)");
     CHECK(minimal().exec_start({"/bin/true"}).type(systemd::service_type::oneshot).build().has_value());
-    CHECK(error_of(minimal().environment("A", "1").environment("A", "2"), errc::duplicate, "Environment[A]") ==
-          "variable A is set twice; set it once");
+    CHECK(error_of(minimal().environment("A", "1").environment("A", "2"), errc::duplicate,
+                   "Environment[A]") == "variable A is set twice; set it once");
     error_of(minimal().restart_sec(-1s), errc::out_of_range, "RestartSec");
     CHECK(error_of(minimal().success_exit_status({0, 256}), errc::out_of_range, "SuccessExitStatus") ==
           "exit status 256 is outside 0..255");
@@ -260,7 +282,8 @@ TEST_CASE("value rules for unquoted settings", "[systemd][errors]") {
     CHECK(error_of(minimal().working_directory("/srv/x\\"), errc::unrepresentable, "WorkingDirectory") ==
           "ends with a backslash, which systemd reads as a line continuation");
     error_of(minimal().working_directory(""), errc::empty_value, "WorkingDirectory");
-    error_of(minimal().working_directory("/" + std::string(256, 'a')), errc::out_of_range, "WorkingDirectory");
+    error_of(minimal().working_directory("/" + std::string(256, 'a')), errc::out_of_range,
+             "WorkingDirectory");
     CHECK(error_of(minimal().description(" padded"), errc::unrepresentable, "Description") ==
           "starts or ends with a space, which systemd strips from this setting");
     error_of(minimal().description(""), errc::empty_value, "Description");
@@ -271,9 +294,11 @@ TEST_CASE("value rules for unquoted settings", "[systemd][errors]") {
 }
 
 TEST_CASE("names: units, users, variables", "[systemd][errors]") {
-    CHECK(minimal().after("my\\x20app.service").after("a@b.service").after("-dash.slice").build().has_value());
+    CHECK(
+        minimal().after("my\\x20app.service").after("a@b.service").after("-dash.slice").build().has_value());
     CHECK(error_of(minimal().after("my app.service"), errc::invalid_name, "After") ==
-          "\"my app.service\" has ' ' at character 3 (byte 3); unit names use ASCII letters, digits, ':', '-', '_', "
+          "\"my app.service\" has ' ' at character 3 (byte 3); unit names use ASCII letters, digits, ':', "
+          "'-', '_', "
           "'.', '\\' and one '@' (escape other text with escape_unit_name)");
     CHECK(error_of(minimal().after("x.serv"), errc::invalid_name, "After") ==
           "\"x.serv\" does not end in a unit type such as .service or .target");
@@ -284,22 +309,30 @@ TEST_CASE("names: units, users, variables", "[systemd][errors]") {
     error_of(minimal().user("4294967295"), errc::out_of_range, "User");
     error_of(minimal().user(""), errc::empty_value, "User");
     CHECK(error_of(minimal().environment("1BAD", "x"), errc::invalid_name, "Environment[1BAD]") ==
-          "variable name \"1BAD\" has '1' at byte 1; names are ASCII letters, digits and '_', not starting with a digit");
+          "variable name \"1BAD\" has '1' at byte 1; names are ASCII letters, digits and '_', not starting "
+          "with a digit");
     error_of(minimal().environment("", "x"), errc::empty_value, "Environment[]");
     error_of(minimal().environment("A", "\xff"), errc::invalid_utf8, "Environment[A]");
     error_of(minimal().environment("A", std::string("\0", 1)), errc::control_character, "Environment[A]");
 }
 
 TEST_CASE("time spans and signals", "[systemd]") {
-    const auto r = minimal().timeout_stop_sec("infinity").watchdog_sec("1min 30s").restart_sec(std::string_view("500ms"))
-                       .kill_signal("SIGRTMIN+3").start_limit_interval_sec("10s").start_limit_burst(5).build();
+    const auto r = minimal()
+                       .timeout_stop_sec("infinity")
+                       .watchdog_sec("1min 30s")
+                       .restart_sec(std::string_view("500ms"))
+                       .kill_signal("SIGRTMIN+3")
+                       .start_limit_interval_sec("10s")
+                       .start_limit_burst(5)
+                       .build();
     REQUIRE(r);
     CHECK(r->find("TimeoutStopSec=infinity\n") != std::string::npos);
     CHECK(r->find("WatchdogSec=1min 30s\n") != std::string::npos);
     CHECK(r->find("KillSignal=SIGRTMIN+3\n") != std::string::npos);
     CHECK(r->find("StartLimitBurst=5\n") != std::string::npos);
     CHECK(error_of(minimal().watchdog_sec("5 parsecs"), errc::invalid_value, "WatchdogSec") ==
-          "\"5 parsecs\" is not a systemd time span (unknown unit at character 3 (byte 3)); use e.g. \"5\", \"90s\", "
+          "\"5 parsecs\" is not a systemd time span (unknown unit at character 3 (byte 3)); use e.g. \"5\", "
+          "\"90s\", "
           "\"1min 30s\" or \"infinity\"");
     error_of(minimal().watchdog_sec(""), errc::empty_value, "WatchdogSec");
     error_of(minimal().kill_signal("TERM"), errc::invalid_value, "KillSignal");

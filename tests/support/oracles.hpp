@@ -15,6 +15,10 @@
 // std::runtime_error carrying the script's stderr.
 #pragma once
 
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstddef>
 #include <cstdio>
@@ -29,12 +33,9 @@
 #include <utility>
 #include <vector>
 
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #ifndef HERMES_TEST_ORACLE_DIR
-#error "HERMES_TEST_ORACLE_DIR must be defined (string literal: directory of systemd_view.py / plist_view.py)"
+#  error \
+      "HERMES_TEST_ORACLE_DIR must be defined (string literal: directory of systemd_view.py / plist_view.py)"
 #endif
 
 namespace hermes_test::oracle {
@@ -43,9 +44,9 @@ namespace hermes_test::oracle {
 // Result types
 
 struct systemd_view {
-    int rc = -1;                                  // exit status of the strict verify run
-    std::vector<std::string> diagnostics;         // its non-empty stderr lines
-    std::optional<std::string> description;       // raw values from the debug dump
+    int rc = -1;                             // exit status of the strict verify run
+    std::vector<std::string> diagnostics;    // its non-empty stderr lines
+    std::optional<std::string> description;  // raw values from the debug dump
     std::optional<std::string> working_directory;
     std::optional<std::string> user;
     std::optional<std::string> group;
@@ -76,9 +77,9 @@ struct plist_leaf {
 };
 
 struct plist_view {
-    int xmllint_rc = -1;       // plain `xmllint --noout` rc if nonzero, else the --dtdvalid rc
-    bool strict_ok = false;    // plistlib (expat) parse + duplicate-key check passed
-    std::string strict_error;  // "Type: message" when !strict_ok
+    int xmllint_rc = -1;             // plain `xmllint --noout` rc if nonzero, else the --dtdvalid rc
+    bool strict_ok = false;          // plistlib (expat) parse + duplicate-key check passed
+    std::string strict_error;        // "Type: message" when !strict_ok
     std::vector<plist_leaf> leaves;  // document order; empty when !strict_ok
     int xmllint_wellformed_rc = -1;  // plain `xmllint --noout --nonet`
     int xmllint_dtd_rc = -1;         // `xmllint --noout --nonet --dtdvalid plist-equivalent.dtd`
@@ -151,8 +152,10 @@ inline std::vector<std::string_view> lines(std::string_view s) {
 inline std::string shell_quote(std::string_view s) {
     std::string out = "'";
     for (char c : s) {
-        if (c == '\'') out += "'\\''";
-        else out.push_back(c);
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out.push_back(c);
     }
     out.push_back('\'');
     return out;
@@ -160,7 +163,7 @@ inline std::string shell_quote(std::string_view s) {
 
 // A temporary file removed on destruction.
 class temp_file {
-public:
+  public:
     explicit temp_file(std::string_view contents, const char* suffix_hint = "hermes-oracle") {
         const char* dir = std::getenv("TMPDIR");
         std::string tmpl = (dir && *dir) ? dir : "/tmp";
@@ -191,7 +194,7 @@ public:
     ~temp_file() { ::unlink(path_.c_str()); }
     const std::string& path() const { return path_; }
 
-private:
+  private:
     std::string path_;
 };
 
@@ -246,17 +249,14 @@ inline std::string trim(std::string s) {
 }
 
 [[noreturn]] inline void fail(const char* what, const run_result& r) {
-    throw std::runtime_error(std::string("oracle: ") + what + " exited " + std::to_string(r.status) +
-                             ": " + trim(r.err));
+    throw std::runtime_error(std::string("oracle: ") + what + " exited " + std::to_string(r.status) + ": " +
+                             trim(r.err));
 }
 
-inline int to_int(std::string_view s) {
-    return std::stoi(std::string(s));
-}
+inline int to_int(std::string_view s) { return std::stoi(std::string(s)); }
 
 // Probes are cached per process and argument set (the answer does not change).
-inline std::optional<std::string> probe(const std::string& args, const char* script_name,
-                                        const char* tool) {
+inline std::optional<std::string> probe(const std::string& args, const char* script_name, const char* tool) {
     struct entry {
         std::string key;
         std::optional<std::string> value;
@@ -357,13 +357,11 @@ inline systemd_view verify_unit(std::string_view text, std::string_view name = "
 // plist
 
 // nullopt when xmllint (with the shipped DTD/catalog) and python3 work here; else the reason.
-inline std::optional<std::string> plist_unavailable() {
-    return detail::probe("", "plist_view.py", "plist");
-}
+inline std::optional<std::string> plist_unavailable() { return detail::probe("", "plist_view.py", "plist"); }
 
 // One component of a plist leaf path: a dict key (any string) or an array index (integer).
 class plist_component {
-public:
+  public:
     plist_component(const char* key) : text_(detail::hex_encode(key)) {}
     plist_component(std::string_view key) : text_(detail::hex_encode(key)) {}
     plist_component(const std::string& key) : text_(detail::hex_encode(key)) {}
@@ -377,7 +375,7 @@ public:
     }
     const std::string& text() const { return text_; }
 
-private:
+  private:
     std::string text_;
 };
 

@@ -73,7 +73,8 @@ using namespace hermes::service::detail;
 }
 
 /// Advances `pos` past the next segment of `path` that lexically_normal keeps (not empty, not ".").
-[[nodiscard]] constexpr bool next_segment(std::string_view path, std::size_t& pos, std::string_view& segment) noexcept {
+[[nodiscard]] constexpr bool next_segment(std::string_view path, std::size_t& pos,
+                                          std::string_view& segment) noexcept {
     while (pos <= path.size()) {
         std::size_t end = path.find('/', pos);
         if (end == std::string_view::npos) end = path.size();
@@ -557,14 +558,15 @@ template <class Out>
 [[nodiscard]] inline result<std::string> join_path(const std::vector<std::string>& entries, bool absolute) {
     std::string out;
     for (std::size_t i = 0; i < entries.size(); ++i)
-        if (auto ok = append_path_entry(out, entries[i], i, absolute); !ok) return unexpected_error(std::move(ok.error()));
+        if (auto ok = append_path_entry(out, entries[i], i, absolute); !ok)
+            return unexpected_error(std::move(ok.error()));
     return out;
 }
 
 /// Text kept on the stack while it fits in N bytes (the PATH value before it is escaped).
 template <std::size_t N>
 class stack_string {
-public:
+  public:
     stack_string() = default;
     stack_string(const stack_string&) = delete;
     stack_string& operator=(const stack_string&) = delete;
@@ -584,7 +586,7 @@ public:
         return heap_.empty() ? std::string_view(buf_, size_) : std::string_view(heap_);
     }
 
-private:
+  private:
     char buf_[N];
     std::size_t size_ = 0;
     std::string heap_;
@@ -624,20 +626,26 @@ private:
     std::size_t entry = 0;
     for (const std::string& e : o.path_entries)
         if (auto ok = detail::append_path_entry(path, e, entry++, /*absolute=*/true); !ok) return ok;
-    for (const std::string_view fixed : {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"})
+    for (const std::string_view fixed :
+         {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"})
         if (auto ok = detail::append_path_entry(path, fixed, entry++, /*absolute=*/true); !ok) return ok;
 
-    // unit_builder's whole-unit checks; the other ones (one ExecStart=, distinct variables) hold by construction.
+    // unit_builder's whole-unit checks; the other ones (one ExecStart=, distinct variables) hold by
+    // construction.
     if (o.exec_start.empty())
-        return make_error(errc::empty_value, "ExecStart", "the command line is empty; give at least the executable");
+        return make_error(errc::empty_value, "ExecStart",
+                          "the command line is empty; give at least the executable");
     if (o.exec_stop_post && o.exec_stop_post->empty())
-        return make_error(errc::empty_value, "ExecStopPost", "the command line is empty; give at least the executable");
+        return make_error(errc::empty_value, "ExecStopPost",
+                          "the command line is empty; give at least the executable");
 
-    std::size_t estimate = 640 + o.description.size() + 2 * hermes_home.size() + working_dir.size() + path.view().size();
+    std::size_t estimate =
+        640 + o.description.size() + 2 * hermes_home.size() + working_dir.size() + path.view().size();
     for (const std::string& a : o.exec_start) estimate += a.size() + 3;
     if (o.exec_stop_post)
         for (const std::string& a : *o.exec_stop_post) estimate += a.size() + 3;
-    if (system) estimate += 160 + 3 * o.identity->user.size() + o.identity->group.size() + o.identity->home.size();
+    if (system)
+        estimate += 160 + 3 * o.identity->user.size() + o.identity->group.size() + o.identity->home.size();
     out.reserve(estimate + estimate / 4);
 
     using namespace std::chrono_literals;
@@ -679,10 +687,12 @@ private:
     if (auto ok = w.trusted("RestartSec", systemd::detail::format_time_span(5s)); !ok) return ok;
     if (auto ok = w.trusted("RestartForceExitStatus", std::to_string(restart_exit_code)); !ok) return ok;
     if (auto ok = w.trusted("SuccessExitStatus", std::to_string(restart_exit_code)); !ok) return ok;
-    if (auto ok = w.trusted("RestartPreventExitStatus", std::to_string(fatal_config_exit_code)); !ok) return ok;
+    if (auto ok = w.trusted("RestartPreventExitStatus", std::to_string(fatal_config_exit_code)); !ok)
+        return ok;
     if (auto ok = w.trusted("KillMode", to_string(systemd::kill_mode::mixed)); !ok) return ok;
     if (auto ok = w.signal("KillSignal", "SIGTERM"); !ok) return ok;
-    constexpr std::string_view reload[] = {"/bin/kill", "-USR1", std::string_view("\0MAINPID", 8)};  // variable("MAINPID")
+    constexpr std::string_view reload[] = {"/bin/kill", "-USR1",
+                                           std::string_view("\0MAINPID", 8)};  // variable("MAINPID")
     if (auto ok = w.exec("ExecReload", reload, false); !ok) return ok;
     if (o.exec_stop_post)
         if (auto ok = w.exec("ExecStopPost", *o.exec_stop_post, /*dash=*/true); !ok) return ok;

@@ -84,43 +84,85 @@ inline std::string indexed(std::string_view key, std::size_t i) {
 /// KeepAlive, ThrottleInterval, ExitTimeOut, SoftResourceLimits, StandardOutPath,
 /// StandardErrorPath, ProcessType, UserName, GroupName).
 class plist_builder {
-public:
+  public:
     /// An agent by default; UserName/GroupName need job_kind::daemon.
     explicit plist_builder(job_kind kind = job_kind::agent) : kind_(kind) {}
 
     /// Label (required): reverse-DNS, also the file name `<Label>.plist`.
-    plist_builder& label(std::string value) { label_ = std::move(value); return *this; }
+    plist_builder& label(std::string value) {
+        label_ = std::move(value);
+        return *this;
+    }
     /// ProgramArguments (required): argv, argv[0] absolute; passed as is (no shell, no expansion).
-    plist_builder& program_arguments(std::vector<std::string> argv) { arguments_ = std::move(argv); return *this; }
+    plist_builder& program_arguments(std::vector<std::string> argv) {
+        arguments_ = std::move(argv);
+        return *this;
+    }
     /// WorkingDirectory (absolute).
-    plist_builder& working_directory(std::string path) { working_directory_ = std::move(path); return *this; }
+    plist_builder& working_directory(std::string path) {
+        working_directory_ = std::move(path);
+        return *this;
+    }
     /// One EnvironmentVariables entry; a name given twice is an error at build().
     plist_builder& environment(std::string name, std::string value) {
         environment_.emplace_back(std::move(name), std::move(value));
         return *this;
     }
     /// RunAtLoad.
-    plist_builder& run_at_load(bool value = true) { run_at_load_ = value; return *this; }
+    plist_builder& run_at_load(bool value = true) {
+        run_at_load_ = value;
+        return *this;
+    }
     /// KeepAlive as a boolean (true: restart whenever it exits).
-    plist_builder& keep_alive(bool value) { keep_alive_ = value; return *this; }
+    plist_builder& keep_alive(bool value) {
+        keep_alive_ = value;
+        return *this;
+    }
     /// ThrottleInterval in seconds (minimum time between spawns).
-    plist_builder& throttle_interval(unsigned seconds) { throttle_interval_ = seconds; return *this; }
+    plist_builder& throttle_interval(unsigned seconds) {
+        throttle_interval_ = seconds;
+        return *this;
+    }
     /// ExitTimeOut in seconds between SIGTERM and SIGKILL (0 means infinity and is refused).
-    plist_builder& exit_timeout(unsigned seconds) { exit_timeout_ = seconds; return *this; }
+    plist_builder& exit_timeout(unsigned seconds) {
+        exit_timeout_ = seconds;
+        return *this;
+    }
     /// SoftResourceLimits/NumberOfFiles.
-    plist_builder& number_of_files_soft_limit(unsigned limit) { number_of_files_ = limit; return *this; }
+    plist_builder& number_of_files_soft_limit(unsigned limit) {
+        number_of_files_ = limit;
+        return *this;
+    }
     /// LimitLoadToSessionType ("Aqua", "Background", "LoginWindow", "StandardIO", "System").
-    plist_builder& limit_load_to_session_type(std::vector<std::string> types) { session_types_ = std::move(types); return *this; }
+    plist_builder& limit_load_to_session_type(std::vector<std::string> types) {
+        session_types_ = std::move(types);
+        return *this;
+    }
     /// StandardOutPath (absolute; launchd does not create its directory).
-    plist_builder& standard_out_path(std::string path) { stdout_path_ = std::move(path); return *this; }
+    plist_builder& standard_out_path(std::string path) {
+        stdout_path_ = std::move(path);
+        return *this;
+    }
     /// StandardErrorPath (absolute; launchd does not create its directory).
-    plist_builder& standard_error_path(std::string path) { stderr_path_ = std::move(path); return *this; }
+    plist_builder& standard_error_path(std::string path) {
+        stderr_path_ = std::move(path);
+        return *this;
+    }
     /// ProcessType.
-    plist_builder& process_type(launchd::process_type t) { process_type_ = t; return *this; }
+    plist_builder& process_type(launchd::process_type t) {
+        process_type_ = t;
+        return *this;
+    }
     /// UserName (LaunchDaemons only).
-    plist_builder& user_name(std::string name) { user_name_ = std::move(name); return *this; }
+    plist_builder& user_name(std::string name) {
+        user_name_ = std::move(name);
+        return *this;
+    }
     /// GroupName (LaunchDaemons only).
-    plist_builder& group_name(std::string name) { group_name_ = std::move(name); return *this; }
+    plist_builder& group_name(std::string name) {
+        group_name_ = std::move(name);
+        return *this;
+    }
 
     /// Renders the XML 1.0 plist with Apple's DOCTYPE, or returns the first invalid input.
     [[nodiscard]] result<std::string> build() const {
@@ -133,7 +175,7 @@ public:
         return out;
     }
 
-private:
+  private:
     job_kind kind_;
     std::optional<std::string> label_;
     std::optional<std::vector<std::string>> arguments_;
@@ -154,7 +196,8 @@ private:
     /// The unescaped size of the plist plus a quarter: build()'s one reservation.
     [[nodiscard]] std::size_t estimated_size() const noexcept {
         std::size_t n = 1024;  // the prolog, DOCTYPE and the fixed keys
-        for (const std::optional<std::string>* v : {&label_, &working_directory_, &stdout_path_, &stderr_path_, &user_name_, &group_name_})
+        for (const std::optional<std::string>* v :
+             {&label_, &working_directory_, &stdout_path_, &stderr_path_, &user_name_, &group_name_})
             if (*v) n += (*v)->size() + 48;
         if (arguments_)
             for (const std::string& a : *arguments_) n += a.size() + 32;
@@ -167,8 +210,11 @@ private:
     [[nodiscard]] detail::status validate() const {
         if (!label_) return make_error(errc::missing_field, "Label", "a job needs a Label; call label()");
         if (auto ok = detail::check_label(*label_); !ok) return ok;
-        if (!arguments_) return make_error(errc::missing_field, "ProgramArguments", "a job needs ProgramArguments; call program_arguments()");
-        if (arguments_->empty()) return make_error(errc::empty_value, "ProgramArguments", "give at least the executable");
+        if (!arguments_)
+            return make_error(errc::missing_field, "ProgramArguments",
+                              "a job needs ProgramArguments; call program_arguments()");
+        if (arguments_->empty())
+            return make_error(errc::empty_value, "ProgramArguments", "give at least the executable");
         if (auto ok = detail::check_plist_path((*arguments_)[0], "ProgramArguments[0]"); !ok) return ok;
         if (working_directory_)
             if (auto ok = detail::check_plist_path(*working_directory_, "WorkingDirectory"); !ok) return ok;
@@ -177,32 +223,41 @@ private:
             if (auto ok = detail::check_environment_name(environment_[i].first, field); !ok) return ok;
             for (std::size_t j = 0; j < i; ++j)
                 if (environment_[j].first == environment_[i].first)
-                    return make_error(errc::duplicate, field, "variable " + environment_[i].first + " is set twice; set it once");
+                    return make_error(errc::duplicate, field,
+                                      "variable " + environment_[i].first + " is set twice; set it once");
         }
         if (exit_timeout_ && *exit_timeout_ == 0)
-            return make_error(errc::out_of_range, "ExitTimeOut", "0 means wait forever, which launchd advises against; give seconds");
+            return make_error(errc::out_of_range, "ExitTimeOut",
+                              "0 means wait forever, which launchd advises against; give seconds");
         if (number_of_files_ && *number_of_files_ == 0)
-            return make_error(errc::out_of_range, "SoftResourceLimits.NumberOfFiles", "a limit of 0 files leaves the job unable to run");
+            return make_error(errc::out_of_range, "SoftResourceLimits.NumberOfFiles",
+                              "a limit of 0 files leaves the job unable to run");
         if (session_types_) {
-            if (session_types_->empty()) return make_error(errc::empty_value, "LimitLoadToSessionType", "give at least one session type");
-            constexpr std::string_view known[] = {"Aqua", "Background", "LoginWindow", "StandardIO", "System"};
+            if (session_types_->empty())
+                return make_error(errc::empty_value, "LimitLoadToSessionType",
+                                  "give at least one session type");
+            constexpr std::string_view known[] = {"Aqua", "Background", "LoginWindow", "StandardIO",
+                                                  "System"};
             for (std::size_t i = 0; i < session_types_->size(); ++i) {
                 bool ok = false;
                 for (const std::string_view k : known) ok = ok || (*session_types_)[i] == k;
                 if (!ok)
                     return make_error(errc::invalid_value, detail::indexed("LimitLoadToSessionType", i),
-                                      "\"" + (*session_types_)[i] + "\" is not Aqua, Background, LoginWindow, StandardIO or System");
+                                      "\"" + (*session_types_)[i] +
+                                          "\" is not Aqua, Background, LoginWindow, StandardIO or System");
             }
         }
         if (stdout_path_)
             if (auto ok = detail::check_plist_path(*stdout_path_, "StandardOutPath"); !ok) return ok;
         if (stderr_path_)
             if (auto ok = detail::check_plist_path(*stderr_path_, "StandardErrorPath"); !ok) return ok;
-        for (const auto& [key, value] : {std::pair{"UserName", &user_name_}, std::pair{"GroupName", &group_name_}}) {
+        for (const auto& [key, value] :
+             {std::pair{"UserName", &user_name_}, std::pair{"GroupName", &group_name_}}) {
             if (!*value) continue;
             if (kind_ == job_kind::agent)
                 return make_error(errc::not_allowed, key,
-                                  "applies only to LaunchDaemons (launchd refuses it in an agent); build with job_kind::daemon");
+                                  "applies only to LaunchDaemons (launchd refuses it in an agent); build "
+                                  "with job_kind::daemon");
             if (auto ok = detail::check_user_name(**value, key); !ok) return ok;
         }
         return {};
@@ -218,7 +273,8 @@ private:
     }
 
     template <class Sink>
-    static detail::status put_string(Sink& sink, std::string_view indent, std::string_view value, const detail::field_ref& field) {
+    static detail::status put_string(Sink& sink, std::string_view indent, std::string_view value,
+                                     const detail::field_ref& field) {
         sink.put(indent);
         sink.put("<string>");
         if (auto ok = detail::put_xml_text(sink, value, field); !ok) return ok;
@@ -227,7 +283,8 @@ private:
     }
 
     template <class Sink>
-    static detail::status put_string_key(Sink& sink, std::string_view key, const std::optional<std::string>& value, bool& first) {
+    static detail::status put_string_key(Sink& sink, std::string_view key,
+                                         const std::optional<std::string>& value, bool& first) {
         if (!value) return {};
         open_key(sink, key, first);
         return put_string(sink, "    ", *value, key);
@@ -242,7 +299,8 @@ private:
     }
 
     template <class Sink>
-    static detail::status put_array(Sink& sink, std::string_view key, const std::vector<std::string>& items, bool& first) {
+    static detail::status put_array(Sink& sink, std::string_view key, const std::vector<std::string>& items,
+                                    bool& first) {
         open_key(sink, key, first);
         sink.put("    <array>\n");
         for (std::size_t i = 0; i < items.size(); ++i)
@@ -253,9 +311,11 @@ private:
 
     template <class Sink>
     detail::status write(Sink& sink) const {
-        sink.put("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                 "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
-                 "<plist version=\"1.0\">\n<dict>\n");
+        sink.put(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
+            "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
+            "<plist version=\"1.0\">\n<dict>\n");
         bool first = true;
         if (auto ok = put_string_key(sink, "Label", label_, first); !ok) return ok;
         if (auto ok = put_array(sink, "ProgramArguments", *arguments_, first); !ok) return ok;
@@ -267,18 +327,23 @@ private:
                 sink.put("        <key>");
                 sink.put(name);  // validated: [A-Za-z_][A-Za-z0-9_]* needs no escaping
                 sink.put("</key>\n");
-                if (auto ok = put_string(sink, "        ", value, detail::field_ref("EnvironmentVariables", name)); !ok) return ok;
+                if (auto ok =
+                        put_string(sink, "        ", value, detail::field_ref("EnvironmentVariables", name));
+                    !ok)
+                    return ok;
             }
             sink.put("    </dict>\n");
         }
         if (session_types_)
             if (auto ok = put_array(sink, "LimitLoadToSessionType", *session_types_, first); !ok) return ok;
-        for (const auto& [key, value] : {std::pair{"RunAtLoad", &run_at_load_}, std::pair{"KeepAlive", &keep_alive_}}) {
+        for (const auto& [key, value] :
+             {std::pair{"RunAtLoad", &run_at_load_}, std::pair{"KeepAlive", &keep_alive_}}) {
             if (!*value) continue;
             open_key(sink, key, first);
             sink.put(**value ? "    <true/>\n" : "    <false/>\n");
         }
-        for (const auto& [key, value] : {std::pair{"ThrottleInterval", &throttle_interval_}, std::pair{"ExitTimeOut", &exit_timeout_}}) {
+        for (const auto& [key, value] :
+             {std::pair{"ThrottleInterval", &throttle_interval_}, std::pair{"ExitTimeOut", &exit_timeout_}}) {
             if (!*value) continue;
             open_key(sink, key, first);
             put_integer(sink, "    ", **value);
@@ -309,7 +374,7 @@ private:
 /// A plist value of the subset plist_builder writes: string, integer, boolean, array, dict
 /// (dict entries keep their document order).
 class plist_value {
-public:
+  public:
     using array_type = std::vector<plist_value>;
     using dict_type = std::vector<std::pair<std::string, plist_value>>;
     using storage_type = std::variant<std::string, std::int64_t, bool, array_type, dict_type>;
@@ -323,7 +388,9 @@ public:
     /// The string, or nullptr when this is not a string.
     [[nodiscard]] const std::string* as_string() const noexcept { return std::get_if<std::string>(&value_); }
     /// The integer, or nullptr.
-    [[nodiscard]] const std::int64_t* as_integer() const noexcept { return std::get_if<std::int64_t>(&value_); }
+    [[nodiscard]] const std::int64_t* as_integer() const noexcept {
+        return std::get_if<std::int64_t>(&value_);
+    }
     /// The boolean, or nullptr.
     [[nodiscard]] const bool* as_bool() const noexcept { return std::get_if<bool>(&value_); }
     /// The array, or nullptr.
@@ -341,7 +408,7 @@ public:
     friend bool operator==(const plist_value& a, const plist_value& b) { return a.value_ == b.value_; }
     friend bool operator!=(const plist_value& a, const plist_value& b) { return !(a == b); }
 
-private:
+  private:
     storage_type value_;
 };
 
@@ -350,7 +417,7 @@ namespace detail {
 /// A small strict XML reader for plists: prolog, comments, DOCTYPE without internal subset,
 /// elements without attributes (but <plist>), character and entity references, CDATA.
 class plist_reader {
-public:
+  public:
     explicit plist_reader(std::string_view text) : text_(text) {}
 
     result<plist_value> document() {
@@ -388,7 +455,7 @@ public:
         return value;
     }
 
-private:
+  private:
     std::string_view text_;
     std::size_t pos_ = 0;
 
@@ -413,7 +480,9 @@ private:
     /// Whitespace and comments.
     status misc() {
         for (;;) {
-            while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r')) ++pos_;
+            while (pos_ < text_.size() &&
+                   (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
+                ++pos_;
             if (!starts("<!--")) return {};
             const std::size_t end = text_.find("-->", pos_ + 4);
             if (end == std::string_view::npos) return fail("unterminated comment");
@@ -427,7 +496,9 @@ private:
         std::size_t end = pos_ + 1;
         while (end < text_.size() && is_ascii_alpha(text_[end])) ++end;
         const std::string_view name = text_.substr(pos_ + 1, end - pos_ - 1);
-        while (end < text_.size() && (text_[end] == ' ' || text_[end] == '\t' || text_[end] == '\n' || text_[end] == '\r')) ++end;
+        while (end < text_.size() &&
+               (text_[end] == ' ' || text_[end] == '\t' || text_[end] == '\n' || text_[end] == '\r'))
+            ++end;
         bool empty = false;
         if (end < text_.size() && text_[end] == '/') {
             empty = true;
@@ -454,7 +525,8 @@ private:
                 if (!starts("<![CDATA[")) break;
                 const std::size_t end = text_.find("]]>", pos_ + 9);
                 if (end == std::string_view::npos) return fail("unterminated CDATA section");
-                if (auto ok = append_chars(out, text_.substr(pos_ + 9, end - pos_ - 9)); !ok) return unexpected_error(std::move(ok.error()));
+                if (auto ok = append_chars(out, text_.substr(pos_ + 9, end - pos_ - 9)); !ok)
+                    return unexpected_error(std::move(ok.error()));
                 pos_ = end + 3;
                 continue;
             }
@@ -462,11 +534,16 @@ private:
                 const std::size_t end = text_.find(';', pos_);
                 if (end == std::string_view::npos || end - pos_ > 12) return fail("malformed reference");
                 const std::string_view ref = text_.substr(pos_ + 1, end - pos_ - 1);
-                if (ref == "amp") out.push_back('&');
-                else if (ref == "lt") out.push_back('<');
-                else if (ref == "gt") out.push_back('>');
-                else if (ref == "quot") out.push_back('"');
-                else if (ref == "apos") out.push_back('\'');
+                if (ref == "amp")
+                    out.push_back('&');
+                else if (ref == "lt")
+                    out.push_back('<');
+                else if (ref == "gt")
+                    out.push_back('>');
+                else if (ref == "quot")
+                    out.push_back('"');
+                else if (ref == "apos")
+                    out.push_back('\'');
                 else if (ref.size() > 1 && ref[0] == '#') {
                     char32_t cp = 0;
                     const bool hex = ref[1] == 'x';
@@ -477,7 +554,8 @@ private:
                         if (v < 0 || cp > 0x10FFFF) return fail("malformed character reference");
                         cp = cp * (hex ? 16u : 10u) + static_cast<char32_t>(v);
                     }
-                    if (!is_xml_char(cp)) return fail("character reference to a character XML 1.0 cannot carry");
+                    if (!is_xml_char(cp))
+                        return fail("character reference to a character XML 1.0 cannot carry");
                     append_utf8(out, cp);
                 } else {
                     return fail("undefined entity &" + printable(ref) + ";");
@@ -489,7 +567,8 @@ private:
             std::size_t end = pos_;
             while (end < text_.size() && text_[end] != '<' && text_[end] != '&' && text_[end] != ']') ++end;
             if (end == pos_) end = pos_ + 1;
-            if (auto ok = append_chars(out, text_.substr(pos_, end - pos_)); !ok) return unexpected_error(std::move(ok.error()));
+            if (auto ok = append_chars(out, text_.substr(pos_, end - pos_)); !ok)
+                return unexpected_error(std::move(ok.error()));
             pos_ = end;
         }
         (void)element_name;
@@ -506,7 +585,9 @@ private:
         for (std::size_t i = 0; i < raw.size();) {
             const std::size_t at = i;
             const char32_t cp = decode_utf8(raw, i);
-            if (!is_xml_char(cp)) return fail_at(static_cast<std::size_t>(raw.data() - text_.data()) + at, "a character XML 1.0 cannot carry");
+            if (!is_xml_char(cp))
+                return fail_at(static_cast<std::size_t>(raw.data() - text_.data()) + at,
+                               "a character XML 1.0 cannot carry");
             if (cp == '\r') {
                 out.push_back('\n');
                 if (i < raw.size() && raw[i] == '\n') ++i;
@@ -574,7 +655,8 @@ private:
                         key = std::move(*k);
                         if (auto ok = close_tag("key"); !ok) return unexpected_error(std::move(ok.error()));
                     }
-                    if (!keys.insert(key).second) return fail_at(key_at, "duplicate dict key \"" + key + "\"");
+                    if (!keys.insert(key).second)
+                        return fail_at(key_at, "duplicate dict key \"" + key + "\"");
                     if (auto ok = misc(); !ok) return unexpected_error(std::move(ok.error()));
                     if (starts("</")) return fail_at(key_at, "missing value for key \"" + key + "\"");
                     auto value = element(depth + 1);
@@ -587,8 +669,9 @@ private:
         }
         if (name == "real" || name == "data" || name == "date")
             return make_error(errc::unrepresentable, "plist",
-                              "<" + std::string(name) + "> is outside the subset this reader supports "
-                              "(dict, array, string, integer, true, false)");
+                              "<" + std::string(name) +
+                                  "> is outside the subset this reader supports "
+                                  "(dict, array, string, integer, true, false)");
         return fail_at(start, "unknown element <" + printable(name) + ">");
     }
 
@@ -599,14 +682,17 @@ private:
         if (i == s.size()) return fail_at(at, "an integer needs digits");
         std::uint64_t magnitude = 0;
         for (; i < s.size(); ++i) {
-            if (!is_ascii_digit(s[i])) return fail_at(at, "\"" + printable(s) + "\" is not a base-10 integer");
+            if (!is_ascii_digit(s[i]))
+                return fail_at(at, "\"" + printable(s) + "\" is not a base-10 integer");
             const auto digit = static_cast<std::uint64_t>(s[i] - '0');
             if (magnitude > (9223372036854775808ULL - digit) / 10) return fail_at(at, "integer out of range");
             magnitude = magnitude * 10 + digit;
         }
         if (!negative && magnitude > 9223372036854775807ULL) return fail_at(at, "integer out of range");
-        const std::int64_t v = negative ? (magnitude == 9223372036854775808ULL ? INT64_MIN : -static_cast<std::int64_t>(magnitude))
-                                        : static_cast<std::int64_t>(magnitude);
+        const std::int64_t v =
+            negative
+                ? (magnitude == 9223372036854775808ULL ? INT64_MIN : -static_cast<std::int64_t>(magnitude))
+                : static_cast<std::int64_t>(magnitude);
         return plist_value(plist_value::storage_type(v));
     }
 };

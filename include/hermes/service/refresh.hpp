@@ -160,7 +160,7 @@ namespace detail::refresh {
 /// (trailing blank lines are never yielded). Two units compare equal exactly when they yield the same
 /// (blank count, line) sequence. Only a masked PATH line is written out, into a stack buffer.
 class comparable_lines {
-public:
+  public:
     explicit comparable_lines(std::string_view text) noexcept : text_(drop_bom(text)) {}
     comparable_lines(const comparable_lines&) = delete;
     comparable_lines& operator=(const comparable_lines&) = delete;
@@ -177,12 +177,14 @@ public:
             if (!t.empty() && t.front() == 'E' && is_path_line(t)) {
                 l = masked_path_line(t);
                 while (!l.empty() && is_refresh_space(l.back())) l.remove_suffix(1);
-            } else if (first_kept_ && l.substr(0, 3) == "\xEF\xBB\xBF") {  // comparable_unit() drops a BOM again
+            } else if (first_kept_ &&
+                       l.substr(0, 3) == "\xEF\xBB\xBF") {  // comparable_unit() drops a BOM again
                 l = drop_bom(l);
                 if (!started_) l = trim_refresh_space(l);
                 while (!l.empty() && is_refresh_space(l.back())) l.remove_suffix(1);
             } else {
-                // `t` is `l` trimmed: right-trimmed, `l` ends where `t` ends; before the first line it is `t`.
+                // `t` is `l` trimmed: right-trimmed, `l` ends where `t` ends; before the first line it is
+                // `t`.
                 if (t.empty()) {
                     l = t;
                 } else if (started_) {
@@ -203,7 +205,7 @@ public:
         return false;
     }
 
-private:
+  private:
     /// split_lines' next element: ends at LF, CRLF, CR, VT or FF.
     std::string_view next_raw_line() noexcept {
         const std::size_t start = pos_;
@@ -218,7 +220,7 @@ private:
                 if (((w - ones * 14) & ~w & highs) != 0) break;
             }
             const std::size_t stop = i + 8 < n ? i + 8 : n;
-            while (i < stop && static_cast<unsigned char>(text_[i]) - 10U > 3U) ++i;  // \n \v \f \r
+            while (i<stop&& static_cast<unsigned char>(text_[i]) - 10U> 3U) ++i;  // \n \v \f \r
             if (i < stop || i == n) break;
         }
         const std::string_view l = text_.substr(start, i - start);

@@ -10,8 +10,8 @@
 #include <set>          // std::set
 #include <string>       // std::string
 #include <string_view>  // std::string_view
-#include <utility>      // std::pair, std::move
 #include <type_traits>  // std::is_same_v
+#include <utility>      // std::pair, std::move
 #include <vector>       // std::vector
 
 #include "detail/escape.hpp"
@@ -107,14 +107,15 @@ inline std::string indexed_field(std::string_view key, std::string_view index) {
         return make_error(errc::unrepresentable, std::string(field),
                           "\"" + printable(span) + "\" starts or ends with a space, which systemd strips");
     constexpr std::string_view units[] = {
-        "usec", "us", "\xC2\xB5s", "\xCE\xBCs", "msec", "ms", "seconds", "second", "sec", "s",
-        "minutes", "minute", "min", "months", "month", "M", "years", "year", "y", "weeks", "week",
-        "w", "days", "day", "d", "hours", "hour", "hr", "h", "m", ""};
+        "usec",  "us",    "\xC2\xB5s", "\xCE\xBCs", "msec", "ms",     "seconds", "second",
+        "sec",   "s",     "minutes",   "minute",    "min",  "months", "month",   "M",
+        "years", "year",  "y",         "weeks",     "week", "w",      "days",    "day",
+        "d",     "hours", "hour",      "hr",        "h",    "m",      ""};
     std::size_t pos = 0;
     const auto fail = [&](std::string_view why) {
         return make_error(errc::invalid_value, std::string(field),
-                          "\"" + printable(span) + "\" is not a systemd time span (" +
-                              std::string(why) + " at " + describe_position(span, pos) +
+                          "\"" + printable(span) + "\" is not a systemd time span (" + std::string(why) +
+                              " at " + describe_position(span, pos) +
                               "); use e.g. \"5\", \"90s\", \"1min 30s\" or \"infinity\"");
     };
     while (pos < span.size()) {
@@ -128,8 +129,7 @@ inline std::string indexed_field(std::string_view key, std::string_view index) {
         if (pos == digits) return fail("expected a number");
         while (pos < span.size() && span[pos] == ' ') ++pos;
         std::size_t unit_end = pos;
-        while (unit_end < span.size() && span[unit_end] != ' ' && !is_ascii_digit(span[unit_end]))
-            ++unit_end;
+        while (unit_end < span.size() && span[unit_end] != ' ' && !is_ascii_digit(span[unit_end])) ++unit_end;
         const std::string_view unit = span.substr(pos, unit_end - pos);
         bool known = false;
         for (const std::string_view u : units) known = known || unit == u;
@@ -149,15 +149,15 @@ inline std::string indexed_field(std::string_view key, std::string_view index) {
 /// StandardOutput=/StandardError=: a keyword, `fd:NAME`, or `file:|append:|truncate:` + path.
 template <class Sink>
 status put_output(Sink& sink, std::string_view spec, const field_ref& field) {
-    constexpr std::string_view keywords[] = {"inherit", "null", "tty", "journal", "kmsg",
+    constexpr std::string_view keywords[] = {"inherit",         "null",         "tty",   "journal", "kmsg",
                                              "journal+console", "kmsg+console", "socket"};
     for (const std::string_view k : keywords)
         if (spec == k) {
             sink.put(spec);
             return {};
         }
-    for (const std::string_view prefix : {std::string_view("file:"), std::string_view("append:"),
-                                          std::string_view("truncate:")})
+    for (const std::string_view prefix :
+         {std::string_view("file:"), std::string_view("append:"), std::string_view("truncate:")})
         if (spec.substr(0, prefix.size()) == prefix) {
             sink.put(prefix);
             return put_path(sink, spec.substr(prefix.size()), field);
@@ -165,11 +165,13 @@ status put_output(Sink& sink, std::string_view spec, const field_ref& field) {
     if (spec.substr(0, 3) == "fd:" && spec.size() > 3) {
         const std::string_view name = spec.substr(3);
         if (name.size() > 255)
-            return make_error(errc::out_of_range, std::string(field),
-                              "file descriptor name is " + std::to_string(name.size()) + " bytes; the limit is 255");
+            return make_error(
+                errc::out_of_range, std::string(field),
+                "file descriptor name is " + std::to_string(name.size()) + " bytes; the limit is 255");
         for (std::size_t i = 0; i < name.size(); ++i)
             if (name[i] <= ' ' || name[i] > '~' || name[i] == ':')
-                return name_error(field, spec, i + 3, "file descriptor names are printable ASCII without ':'");
+                return name_error(field, spec, i + 3,
+                                  "file descriptor names are printable ASCII without ':'");
         if (name.back() == '\\')
             return make_error(errc::unrepresentable, std::string(field),
                               "ends with a backslash, which systemd reads as a line continuation");
@@ -187,10 +189,10 @@ status put_output(Sink& sink, std::string_view spec, const field_ref& field) {
 /// A signal name as KillSignal= takes it: "SIGTERM", "SIGRTMIN+3", ...
 [[nodiscard]] inline status check_signal(std::string_view name, const field_ref& field) {
     constexpr std::string_view signals[] = {
-        "SIGHUP",  "SIGINT",  "SIGQUIT", "SIGILL",  "SIGTRAP", "SIGABRT", "SIGBUS",    "SIGFPE",
-        "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM",   "SIGSTKFLT",
-        "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG",    "SIGXCPU",
-        "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPOLL", "SIGPWR", "SIGSYS"};
+        "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",   "SIGTRAP", "SIGABRT", "SIGBUS",  "SIGFPE",
+        "SIGKILL", "SIGUSR1",   "SIGSEGV", "SIGUSR2",  "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT",
+        "SIGCHLD", "SIGCONT",   "SIGSTOP", "SIGTSTP",  "SIGTTIN", "SIGTTOU", "SIGURG",  "SIGXCPU",
+        "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO",   "SIGPOLL", "SIGPWR",  "SIGSYS"};
     for (const std::string_view s : signals)
         if (name == s) return {};
     for (const std::string_view rt : {std::string_view("SIGRTMIN+"), std::string_view("SIGRTMAX-")})
@@ -208,7 +210,7 @@ status put_output(Sink& sink, std::string_view spec, const field_ref& field) {
 /// output's). For callers with a fixed layout (the gateway); unit_builder's ordering, deduplication and
 /// whole-unit checks (one ExecStart=, distinct Environment= names, non-empty argv) are theirs to keep.
 class unit_writer {
-public:
+  public:
     explicit unit_writer(std::string& out) noexcept : out_(&out), sink_{&out} {}
 
     /// `[name]`, preceded by a blank line unless it is the first section.
@@ -252,7 +254,9 @@ public:
         });
     }
     status environment(std::string_view name, std::string_view v) {
-        return line("Environment", [&] { return put_environment_assignment(sink_, name, v, field_ref("Environment", name)); });
+        return line("Environment", [&] {
+            return put_environment_assignment(sink_, name, v, field_ref("Environment", name));
+        });
     }
     /// An Exec* line; `argv` (non-empty) is any range of strings or string views.
     template <class Argv>
@@ -272,7 +276,7 @@ public:
         });
     }
 
-private:
+  private:
     status checked(status ok, std::string_view v) {
         if (ok) sink_.put(v);
         return ok;
@@ -285,9 +289,9 @@ private:
         out_->push_back('=');
         if (auto ok = value(); !ok) return ok;
         if (const std::size_t n = out_->size() - before; n >= max_line_length)
-            return make_error(errc::out_of_range, std::string(key),
-                              "the line would be " + std::to_string(n) +
-                                  " bytes; systemd refuses lines of 1 MiB or more");
+            return make_error(
+                errc::out_of_range, std::string(key),
+                "the line would be " + std::to_string(n) + " bytes; systemd refuses lines of 1 MiB or more");
         out_->push_back('\n');
         return {};
     }
@@ -303,86 +307,139 @@ private:
 /// escapes and renders. Sections: Unit, Service, Install, then others in first-use order;
 /// directives in the order the setters were called (a scalar set twice keeps its first place).
 class unit_builder {
-public:
+  public:
     // ---- [Unit] -------------------------------------------------------------------------
     /// Description= (literal text, one line).
-    unit_builder& description(std::string text) { return scalar("Unit", "Description", kind::literal, std::move(text)); }
+    unit_builder& description(std::string text) {
+        return scalar("Unit", "Description", kind::literal, std::move(text));
+    }
     /// After= (one unit per call; repeated calls add lines).
-    unit_builder& after(std::string unit) { return append("Unit", "After", kind::unit_name, {std::move(unit)}); }
+    unit_builder& after(std::string unit) {
+        return append("Unit", "After", kind::unit_name, {std::move(unit)});
+    }
     /// Wants= (one unit per call).
-    unit_builder& wants(std::string unit) { return append("Unit", "Wants", kind::unit_name, {std::move(unit)}); }
+    unit_builder& wants(std::string unit) {
+        return append("Unit", "Wants", kind::unit_name, {std::move(unit)});
+    }
     /// Before= (one unit per call).
-    unit_builder& before(std::string unit) { return append("Unit", "Before", kind::unit_name, {std::move(unit)}); }
+    unit_builder& before(std::string unit) {
+        return append("Unit", "Before", kind::unit_name, {std::move(unit)});
+    }
     /// StartLimitIntervalSec= (0 disables the start rate limit).
     unit_builder& start_limit_interval_sec(std::chrono::milliseconds span) {
-        return scalar("Unit", "StartLimitIntervalSec", kind::trusted, detail::format_time_span(span), span.count() < 0);
+        return scalar("Unit", "StartLimitIntervalSec", kind::trusted, detail::format_time_span(span),
+                      span.count() < 0);
     }
     /// StartLimitIntervalSec= as a systemd time span string ("10s", "infinity").
-    unit_builder& start_limit_interval_sec(std::string_view span) { return scalar("Unit", "StartLimitIntervalSec", kind::time_span, std::string(span)); }
+    unit_builder& start_limit_interval_sec(std::string_view span) {
+        return scalar("Unit", "StartLimitIntervalSec", kind::time_span, std::string(span));
+    }
     /// StartLimitBurst=.
-    unit_builder& start_limit_burst(unsigned burst) { return scalar("Unit", "StartLimitBurst", kind::trusted, std::to_string(burst)); }
+    unit_builder& start_limit_burst(unsigned burst) {
+        return scalar("Unit", "StartLimitBurst", kind::trusted, std::to_string(burst));
+    }
 
     // ---- [Service] ----------------------------------------------------------------------
     /// Type=.
-    unit_builder& type(service_type t) { return scalar("Service", "Type", kind::trusted, std::string(to_string(t))); }
+    unit_builder& type(service_type t) {
+        return scalar("Service", "Type", kind::trusted, std::string(to_string(t)));
+    }
     /// ExecStart=: argv[0] is the absolute executable; every argument arrives byte-exact.
-    unit_builder& exec_start(std::vector<std::string> argv) { return append("Service", "ExecStart", kind::exec, std::move(argv)); }
+    unit_builder& exec_start(std::vector<std::string> argv) {
+        return append("Service", "ExecStart", kind::exec, std::move(argv));
+    }
     /// ExecReload=.
-    unit_builder& exec_reload(std::vector<std::string> argv) { return append("Service", "ExecReload", kind::exec, std::move(argv)); }
+    unit_builder& exec_reload(std::vector<std::string> argv) {
+        return append("Service", "ExecReload", kind::exec, std::move(argv));
+    }
     /// ExecStopPost=, with the '-' prefix when `ignore_failure`.
     unit_builder& exec_stop_post(std::vector<std::string> argv, bool ignore_failure = false) {
         return append("Service", "ExecStopPost", kind::exec, std::move(argv), ignore_failure);
     }
     /// WorkingDirectory=, with the '-' prefix when `missing_ok` (a missing directory is not fatal).
     unit_builder& working_directory(std::string path, bool missing_ok = false) {
-        return scalar("Service", "WorkingDirectory", kind::working_directory, std::move(path), false, missing_ok);
+        return scalar("Service", "WorkingDirectory", kind::working_directory, std::move(path), false,
+                      missing_ok);
     }
     /// Environment="NAME=value", one line per variable; a name given twice is an error at build().
     unit_builder& environment(std::string name, std::string value) {
         return append("Service", "Environment", kind::environment, {std::move(name), std::move(value)});
     }
     /// User=.
-    unit_builder& user(std::string name) { return scalar("Service", "User", kind::user_name, std::move(name)); }
+    unit_builder& user(std::string name) {
+        return scalar("Service", "User", kind::user_name, std::move(name));
+    }
     /// Group=.
-    unit_builder& group(std::string name) { return scalar("Service", "Group", kind::user_name, std::move(name)); }
+    unit_builder& group(std::string name) {
+        return scalar("Service", "Group", kind::user_name, std::move(name));
+    }
     /// Restart=.
-    unit_builder& restart(restart_policy p) { return scalar("Service", "Restart", kind::trusted, std::string(to_string(p))); }
+    unit_builder& restart(restart_policy p) {
+        return scalar("Service", "Restart", kind::trusted, std::string(to_string(p)));
+    }
     /// RestartSec=.
     unit_builder& restart_sec(std::chrono::milliseconds span) { return time_scalar("RestartSec", span); }
     /// RestartSec= as a time span string.
-    unit_builder& restart_sec(std::string_view span) { return scalar("Service", "RestartSec", kind::time_span, std::string(span)); }
+    unit_builder& restart_sec(std::string_view span) {
+        return scalar("Service", "RestartSec", kind::time_span, std::string(span));
+    }
     /// TimeoutStopSec=.
-    unit_builder& timeout_stop_sec(std::chrono::milliseconds span) { return time_scalar("TimeoutStopSec", span); }
+    unit_builder& timeout_stop_sec(std::chrono::milliseconds span) {
+        return time_scalar("TimeoutStopSec", span);
+    }
     /// TimeoutStopSec= as a time span string ("infinity").
-    unit_builder& timeout_stop_sec(std::string_view span) { return scalar("Service", "TimeoutStopSec", kind::time_span, std::string(span)); }
+    unit_builder& timeout_stop_sec(std::string_view span) {
+        return scalar("Service", "TimeoutStopSec", kind::time_span, std::string(span));
+    }
     /// KillMode=.
-    unit_builder& kill_mode(systemd::kill_mode m) { return scalar("Service", "KillMode", kind::trusted, std::string(to_string(m))); }
+    unit_builder& kill_mode(systemd::kill_mode m) {
+        return scalar("Service", "KillMode", kind::trusted, std::string(to_string(m)));
+    }
     /// KillSignal= ("SIGTERM", "SIGINT", "SIGRTMIN+3", ...).
-    unit_builder& kill_signal(std::string name) { return scalar("Service", "KillSignal", kind::signal, std::move(name)); }
+    unit_builder& kill_signal(std::string name) {
+        return scalar("Service", "KillSignal", kind::signal, std::move(name));
+    }
     /// SuccessExitStatus= (exit codes 0..255).
-    unit_builder& success_exit_status(std::vector<int> codes) { return exit_codes("SuccessExitStatus", codes); }
+    unit_builder& success_exit_status(std::vector<int> codes) {
+        return exit_codes("SuccessExitStatus", codes);
+    }
     /// RestartForceExitStatus= (exit codes 0..255).
-    unit_builder& restart_force_exit_status(std::vector<int> codes) { return exit_codes("RestartForceExitStatus", codes); }
+    unit_builder& restart_force_exit_status(std::vector<int> codes) {
+        return exit_codes("RestartForceExitStatus", codes);
+    }
     /// RestartPreventExitStatus= (exit codes 0..255).
-    unit_builder& restart_prevent_exit_status(std::vector<int> codes) { return exit_codes("RestartPreventExitStatus", codes); }
+    unit_builder& restart_prevent_exit_status(std::vector<int> codes) {
+        return exit_codes("RestartPreventExitStatus", codes);
+    }
     /// WatchdogSec=.
     unit_builder& watchdog_sec(std::chrono::milliseconds span) { return time_scalar("WatchdogSec", span); }
     /// WatchdogSec= as a time span string ("60s").
-    unit_builder& watchdog_sec(std::string_view span) { return scalar("Service", "WatchdogSec", kind::time_span, std::string(span)); }
+    unit_builder& watchdog_sec(std::string_view span) {
+        return scalar("Service", "WatchdogSec", kind::time_span, std::string(span));
+    }
     /// NotifyAccess=.
-    unit_builder& notify_access(systemd::notify_access a) { return scalar("Service", "NotifyAccess", kind::trusted, std::string(to_string(a))); }
+    unit_builder& notify_access(systemd::notify_access a) {
+        return scalar("Service", "NotifyAccess", kind::trusted, std::string(to_string(a)));
+    }
     /// StandardOutput= ("journal", "null", "append:/var/log/x.log", ...).
-    unit_builder& standard_output(std::string spec) { return scalar("Service", "StandardOutput", kind::output, std::move(spec)); }
+    unit_builder& standard_output(std::string spec) {
+        return scalar("Service", "StandardOutput", kind::output, std::move(spec));
+    }
     /// StandardError=.
-    unit_builder& standard_error(std::string spec) { return scalar("Service", "StandardError", kind::output, std::move(spec)); }
+    unit_builder& standard_error(std::string spec) {
+        return scalar("Service", "StandardError", kind::output, std::move(spec));
+    }
 
     // ---- [Install] ----------------------------------------------------------------------
     /// WantedBy= (one unit per call).
-    unit_builder& wanted_by(std::string unit) { return append("Install", "WantedBy", kind::unit_name, {std::move(unit)}); }
+    unit_builder& wanted_by(std::string unit) {
+        return append("Install", "WantedBy", kind::unit_name, {std::move(unit)});
+    }
 
     /// Any other directive; the value is literal text (specifiers escaped), validated like Description.
     unit_builder& set(std::string section, std::string key, std::string value) {
-        directives_.push_back(directive{std::move(section), std::move(key), kind::literal, {std::move(value)}, false, true});
+        directives_.push_back(
+            directive{std::move(section), std::move(key), kind::literal, {std::move(value)}, false, true});
         return *this;
     }
 
@@ -397,7 +454,7 @@ public:
         return out;
     }
 
-private:
+  private:
     using kind = detail::value_kind;
     using directive = detail::directive;
 
@@ -405,8 +462,10 @@ private:
     // Setter-time problems that have no value to validate later (a negative duration).
     std::optional<error> deferred_;
 
-    unit_builder& append(std::string_view section, std::string key, kind k, std::vector<std::string> values, bool flag = false) {
-        directives_.push_back(directive{std::string(section), std::move(key), k, std::move(values), flag, false});
+    unit_builder& append(std::string_view section, std::string key, kind k, std::vector<std::string> values,
+                         bool flag = false) {
+        directives_.push_back(
+            directive{std::string(section), std::move(key), k, std::move(values), flag, false});
         return *this;
     }
 
@@ -421,7 +480,8 @@ private:
                 d.flag = flag;
                 return *this;
             }
-        directives_.push_back(directive{std::string(section), std::string(key), k, {std::move(value)}, flag, false});
+        directives_.push_back(
+            directive{std::string(section), std::string(key), k, {std::move(value)}, flag, false});
         return *this;
     }
 
@@ -478,10 +538,12 @@ private:
                         return make_error(errc::duplicate, detail::indexed_field("Environment", d.values[0]),
                                           "variable " + d.values[0] + " is set twice; set it once");
             if (d.kind == kind::exec && d.values.empty())
-                return make_error(errc::empty_value, d.key, "the command line is empty; give at least the executable");
+                return make_error(errc::empty_value, d.key,
+                                  "the command line is empty; give at least the executable");
         }
         if (exec_starts == 0)
-            return make_error(errc::missing_field, "ExecStart", "a service needs ExecStart=; call exec_start()");
+            return make_error(errc::missing_field, "ExecStart",
+                              "a service needs ExecStart=; call exec_start()");
         if (exec_starts > 1 && !oneshot)
             return make_error(errc::invalid_value, "ExecStart",
                               "only Type=oneshot services may have more than one ExecStart= (got " +
@@ -500,10 +562,14 @@ private:
                 return detail::put_path(sink, d.values[0], key);
             case kind::exec: {
                 if (d.flag) sink.put('-');
-                if (auto ok = detail::put_exec_executable(sink, d.values[0], detail::field_ref(key, std::size_t{0})); !ok) return ok;
+                if (auto ok = detail::put_exec_executable(sink, d.values[0],
+                                                          detail::field_ref(key, std::size_t{0}));
+                    !ok)
+                    return ok;
                 for (std::size_t i = 1; i < d.values.size(); ++i) {
                     sink.put(' ');
-                    if (auto ok = detail::put_exec_argument(sink, d.values[i], detail::field_ref(key, i)); !ok)
+                    if (auto ok = detail::put_exec_argument(sink, d.values[i], detail::field_ref(key, i));
+                        !ok)
                         return ok;
                 }
                 return {};
@@ -547,8 +613,11 @@ private:
                 first = false;
             }
             if (d.custom) {
-                if (auto ok = detail::check_directive_name(section, "section " + std::string(section)); !ok) return ok;
-                if (auto ok = detail::check_directive_name(d.key, d.key.empty() ? std::string("key") : d.key); !ok) return ok;
+                if (auto ok = detail::check_directive_name(section, "section " + std::string(section)); !ok)
+                    return ok;
+                if (auto ok = detail::check_directive_name(d.key, d.key.empty() ? std::string("key") : d.key);
+                    !ok)
+                    return ok;
             }
             const std::size_t before = written(sink);
             sink.put(d.key);
@@ -566,7 +635,8 @@ private:
     template <class Sink>
     detail::status write(Sink& sink) const {
         bool first = true;
-        for (const std::string_view fixed : {std::string_view("Unit"), std::string_view("Service"), std::string_view("Install")})
+        for (const std::string_view fixed :
+             {std::string_view("Unit"), std::string_view("Service"), std::string_view("Install")})
             if (auto ok = write_section(sink, fixed, first); !ok) return ok;
         for (std::size_t i = 0; i < directives_.size(); ++i) {
             const std::string& s = directives_[i].section;
@@ -592,7 +662,7 @@ struct unit_entry {
 
 /// A parsed unit file: sections and entries in file order, as systemd 252 reads them.
 class unit_file {
-public:
+  public:
     /// Section names in first-appearance order (a repeated header merges into the first).
     [[nodiscard]] const std::vector<std::string>& sections() const noexcept { return sections_; }
     /// Every assignment in file order.
@@ -624,7 +694,7 @@ public:
         return out;
     }
 
-private:
+  private:
     friend result<unit_file> parse_unit(std::string_view text);
     std::vector<std::string> sections_;
     std::vector<unit_entry> entries_;
@@ -676,10 +746,12 @@ namespace detail {
         } else if (l.front() == '[') {
             bool safe = l.size() >= 2 && l.back() == ']';
             for (std::size_t i = 1; safe && i + 1 < l.size(); ++i)
-                safe = !detail::is_control(static_cast<unsigned char>(l[i])) && l[i] != '"' && l[i] != '\'' && l[i] != '\\';
+                safe = !detail::is_control(static_cast<unsigned char>(l[i])) && l[i] != '"' && l[i] != '\'' &&
+                       l[i] != '\\';
             if (!safe)
                 return make_error(errc::parse_error, where,
-                                  "invalid section header \"" + detail::printable(l) + "\" (a header must be the whole line)");
+                                  "invalid section header \"" + detail::printable(l) +
+                                      "\" (a header must be the whole line)");
             current_section = std::string(l.substr(1, l.size() - 2));
             have_section = true;
             if (seen_sections.insert(current_section).second) file.sections_.push_back(current_section);
@@ -706,7 +778,8 @@ namespace detail {
                               "is longer than systemd's 1 MiB line limit");
         std::string_view first = raw;
         while (!first.empty() && detail::is_unit_space(first.front())) first.remove_prefix(1);
-        if (!first.empty() && (first.front() == '#' || first.front() == ';')) continue;  // even mid-continuation
+        if (!first.empty() && (first.front() == '#' || first.front() == ';'))
+            continue;  // even mid-continuation
         if (!continuing) start_line = line_no;
         continuation.append(raw);
         if (continuation.size() >= detail::max_line_length)
@@ -788,7 +861,7 @@ namespace detail {
 /// systemd's extract_first_word(UNQUOTE|CUNESCAPE|CUNESCAPE_RELAX when `relax`): the next word of
 /// `rest`, or nullopt at the end. Unknown escapes are kept literally when `relax`, else an error.
 [[nodiscard]] inline result<std::optional<std::string>> extract_word(std::string_view& rest, bool relax,
-                                                                      std::string_view field) {
+                                                                     std::string_view field) {
     std::size_t i = 0;
     while (i < rest.size() && is_unit_space(rest[i])) ++i;
     if (i == rest.size()) {
@@ -801,7 +874,8 @@ namespace detail {
         const char c = rest[i];
         if (c == '\\') {
             if (i + 1 == rest.size()) {
-                if (!relax) return make_error(errc::parse_error, std::string(field), "ends in a lone backslash");
+                if (!relax)
+                    return make_error(errc::parse_error, std::string(field), "ends in a lone backslash");
                 word.push_back('\\');
                 continue;
             }
@@ -809,8 +883,8 @@ namespace detail {
             if (used == 0) {
                 if (!relax)
                     return make_error(errc::parse_error, std::string(field),
-                                      "has an unknown escape \"\\" + printable(rest.substr(i + 1, 1)) + "\" at " +
-                                          describe_position(rest, i));
+                                      "has an unknown escape \"\\" + printable(rest.substr(i + 1, 1)) +
+                                          "\" at " + describe_position(rest, i));
                 word.push_back('\\');
                 word.push_back(rest[i + 1]);
                 ++i;
@@ -877,8 +951,8 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
 /// systemd's exec-time replace_env_argv for one word, appending the result to `argv`: a whole-word
 /// `$NAME` becomes the value split at whitespace (nothing when unset); `${NAME}` inside a word
 /// becomes the value; `$$` becomes `$`. Without `env`, a reference is an error.
-[[nodiscard]] inline status expand_word(std::string word, const environment_list* env,
-                                        std::string_view field, std::vector<std::string>& argv) {
+[[nodiscard]] inline status expand_word(std::string word, const environment_list* env, std::string_view field,
+                                        std::vector<std::string>& argv) {
     if (word.find('$') == std::string::npos) {
         argv.push_back(std::move(word));
         return {};
@@ -914,7 +988,8 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
             const std::size_t close = word.find('}', i);
             if (close == std::string::npos) return needs_env(word.substr(i));
             if (env == nullptr) return needs_env(word.substr(i, close - i + 1));
-            if (const std::string* v = find_variable(*env, std::string_view(word).substr(i + 2, close - i - 2)))
+            if (const std::string* v =
+                    find_variable(*env, std::string_view(word).substr(i + 2, close - i - 2)))
                 out.append(*v);
             i = close;
         } else {
@@ -926,13 +1001,13 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
 }
 
 [[nodiscard]] inline result<std::vector<std::string>> split_command_line(std::string_view value,
-                                                                          const environment_list* env);
+                                                                         const environment_list* env);
 
 }  // namespace detail
 
 /// The shared reader behind both split_command_line overloads.
-[[nodiscard]] inline result<std::vector<std::string>> detail::split_command_line(std::string_view value,
-                                                                                  const environment_list* env) {
+[[nodiscard]] inline result<std::vector<std::string>> detail::split_command_line(
+    std::string_view value, const environment_list* env) {
     std::string_view rest = value;
     auto first = detail::extract_word(rest, /*relax=*/true, "command line");
     if (!first) return unexpected_error(std::move(first.error()));
@@ -941,8 +1016,14 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
     bool separate_argv0 = false, no_env_expand = false;
     for (bool more = true; more && !f.empty();) {
         switch (f.front()) {
-            case '@': more = !separate_argv0; separate_argv0 = true; break;
-            case ':': more = !no_env_expand; no_env_expand = true; break;
+            case '@':
+                more = !separate_argv0;
+                separate_argv0 = true;
+                break;
+            case ':':
+                more = !no_env_expand;
+                no_env_expand = true;
+                break;
             case '-':
             case '+':
             case '!': break;
@@ -952,20 +1033,23 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
     }
     auto path = detail::resolve_specifiers(std::string(f), "command line[0]");
     if (!path) return unexpected_error(std::move(path.error()));
-    if (path->empty()) return make_error(errc::empty_value, "command line[0]", "has an empty executable path");
+    if (path->empty())
+        return make_error(errc::empty_value, "command line[0]", "has an empty executable path");
     std::vector<std::string> argv;
     if (!separate_argv0) argv.push_back(*path);
     while (!rest.empty()) {
         if (rest[0] == ';' && (rest.size() == 1 || detail::is_unit_space(rest[1])))
             return make_error(errc::unrepresentable, "command line",
                               "holds more than one command (an unquoted ';' separates commands)");
-        if (rest.size() >= 2 && rest[0] == '\\' && rest[1] == ';' && (rest.size() == 2 || detail::is_unit_space(rest[2]))) {
+        if (rest.size() >= 2 && rest[0] == '\\' && rest[1] == ';' &&
+            (rest.size() == 2 || detail::is_unit_space(rest[2]))) {
             argv.emplace_back(";");
             rest.remove_prefix(2);
             while (!rest.empty() && detail::is_unit_space(rest.front())) rest.remove_prefix(1);
             continue;
         }
-        const std::string field = "command line[" + std::to_string(argv.size() + (separate_argv0 ? 1 : 0)) + "]";
+        const std::string field =
+            "command line[" + std::to_string(argv.size() + (separate_argv0 ? 1 : 0)) + "]";
         auto word = detail::extract_word(rest, /*relax=*/true, field);
         if (!word) return unexpected_error(std::move(word.error()));
         if (!*word) break;
@@ -978,7 +1062,9 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
     std::vector<std::string> expanded;
     expanded.reserve(argv.size());
     for (std::size_t i = 0; i < argv.size(); ++i)
-        if (auto ok = detail::expand_word(std::move(argv[i]), env, "command line[" + std::to_string(i) + "]", expanded); !ok)
+        if (auto ok = detail::expand_word(std::move(argv[i]), env, "command line[" + std::to_string(i) + "]",
+                                          expanded);
+            !ok)
             return unexpected_error(std::move(ok.error()));
     return expanded;
 }
@@ -999,7 +1085,8 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
 
 /// The variables of one Environment= value, in order, as systemd 252 reads them (quotes, C escapes,
 /// `%%`; `$` literal). An empty value (a reset) gives an empty list.
-[[nodiscard]] inline result<std::vector<std::pair<std::string, std::string>>> split_environment(std::string_view value) {
+[[nodiscard]] inline result<std::vector<std::pair<std::string, std::string>>> split_environment(
+    std::string_view value) {
     std::vector<std::pair<std::string, std::string>> out;
     std::string_view rest = value;
     for (;;) {
@@ -1010,12 +1097,15 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
         if (!resolved) return unexpected_error(std::move(resolved.error()));
         const std::size_t eq = resolved->find('=');
         if (eq == std::string::npos)
-            return make_error(errc::parse_error, "Environment", "\"" + *resolved + "\" is not a NAME=value assignment");
+            return make_error(errc::parse_error, "Environment",
+                              "\"" + *resolved + "\" is not a NAME=value assignment");
         std::string name = resolved->substr(0, eq);
         const std::string field = detail::indexed_field("Environment", name);
-        if (auto ok = detail::check_environment_name(name, field); !ok) return unexpected_error(std::move(ok.error()));
+        if (auto ok = detail::check_environment_name(name, field); !ok)
+            return unexpected_error(std::move(ok.error()));
         std::string val = resolved->substr(eq + 1);
-        if (const std::size_t bad = detail::find_invalid_utf8(val); bad != std::string::npos) return detail::utf8_error(field, val, bad);
+        if (const std::size_t bad = detail::find_invalid_utf8(val); bad != std::string::npos)
+            return detail::utf8_error(field, val, bad);
         out.emplace_back(std::move(name), std::move(val));
     }
 }
@@ -1045,16 +1135,18 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
 [[nodiscard]] inline result<std::string> escape_unit_path(std::string_view path) {
     if (path.empty()) return make_error(errc::empty_value, "unit path", "the path is empty");
     if (path.front() != '/')
-        return make_error(errc::relative_path, "unit path",
-                          "\"" + detail::printable(path) + "\" is not absolute, so its escape would not be reversible");
+        return make_error(
+            errc::relative_path, "unit path",
+            "\"" + detail::printable(path) + "\" is not absolute, so its escape would not be reversible");
     std::string simplified;
     for (std::size_t start = 0; start <= path.size();) {
         std::size_t end = path.find('/', start);
         if (end == std::string_view::npos) end = path.size();
         const std::string_view segment = path.substr(start, end - start);
         if (segment == "..")
-            return make_error(errc::not_normalized, "unit path",
-                              "\"" + detail::printable(path) + "\" has a '..' segment; pass the resolved path");
+            return make_error(
+                errc::not_normalized, "unit path",
+                "\"" + detail::printable(path) + "\" has a '..' segment; pass the resolved path");
         if (!segment.empty() && segment != ".") {
             if (!simplified.empty()) simplified.push_back('/');
             simplified.append(segment);

@@ -39,9 +39,9 @@ struct field_ref {
     std::size_t index = 0;    ///< the `[index]` part when `form == numbered`
     enum class form : unsigned char { plain, named, numbered } how = form::plain;
 
-    field_ref(std::string_view k) noexcept : key(k) {}           // NOLINT(google-explicit-constructor)
-    field_ref(const char* k) noexcept : key(k) {}                // NOLINT(google-explicit-constructor)
-    field_ref(const std::string& k) noexcept : key(k) {}         // NOLINT(google-explicit-constructor)
+    field_ref(std::string_view k) noexcept : key(k) {}    // NOLINT(google-explicit-constructor)
+    field_ref(const char* k) noexcept : key(k) {}         // NOLINT(google-explicit-constructor)
+    field_ref(const std::string& k) noexcept : key(k) {}  // NOLINT(google-explicit-constructor)
     field_ref(std::string_view k, std::string_view n) noexcept : key(k), name(n), how(form::named) {}
     field_ref(std::string_view k, std::size_t i) noexcept : key(k), index(i), how(form::numbered) {}
 
@@ -75,9 +75,8 @@ struct field_ref {
 [[nodiscard]] inline unexpected_error utf8_error(const field_ref& field, std::string_view value,
                                                  std::size_t offset) {
     return make_error(errc::invalid_utf8, std::string(field),
-                      "is not valid UTF-8: byte " +
-                          describe_byte(static_cast<unsigned char>(value[offset])) + " at " +
-                          describe_position(value, offset) + " does not start a valid sequence");
+                      "is not valid UTF-8: byte " + describe_byte(static_cast<unsigned char>(value[offset])) +
+                          " at " + describe_position(value, offset) + " does not start a valid sequence");
 }
 
 [[nodiscard]] constexpr bool is_control(char32_t cp) noexcept { return cp < 0x20 || cp == 0x7F; }
@@ -127,7 +126,8 @@ status put_quoted_body(Sink& sink, std::string_view value, const field_ref& fiel
     };
     std::size_t run = 0;
     for (std::size_t pos = 0; pos < value.size();) {
-        while (pos + 4 <= value.size() && quiet(pos) && quiet(pos + 1) && quiet(pos + 2) && quiet(pos + 3)) pos += 4;
+        while (pos + 4 <= value.size() && quiet(pos) && quiet(pos + 1) && quiet(pos + 2) && quiet(pos + 3))
+            pos += 4;
         while (pos < value.size() && quiet(pos)) ++pos;
         if (pos == value.size()) break;
         const auto b = static_cast<unsigned char>(value[pos]);
@@ -168,7 +168,8 @@ status put_quoted_word(Sink& sink, std::string_view value, const field_ref& fiel
 /// Exec* executable (first word): absolute, and free of what systemd refuses or cannot unescape there.
 template <class Sink>
 status put_exec_executable(Sink& sink, std::string_view value, const field_ref& field) {
-    if (value.empty()) return make_error(errc::empty_value, std::string(field), "the executable path is empty");
+    if (value.empty())
+        return make_error(errc::empty_value, std::string(field), "the executable path is empty");
     if (value.front() != '/')
         return make_error(errc::relative_path, std::string(field),
                           "the executable must be an absolute path, got \"" + printable(value) + "\"");
@@ -194,8 +195,7 @@ status put_exec_executable(Sink& sink, std::string_view value, const field_ref& 
                                   "; systemd expands '$' in argv[0] but not in the executable path, so "
                                   "no spelling gives both back exactly");
     }
-    return put_quoted_word(sink, value, field, /*double_dollar=*/false,
-                           "the executable path");
+    return put_quoted_word(sink, value, field, /*double_dollar=*/false, "the executable path");
 }
 
 /// `[A-Za-z_][A-Za-z0-9_]*`, the environment-variable names systemd accepts.
@@ -227,8 +227,7 @@ status put_exec_argument(Sink& sink, std::string_view value, const field_ref& fi
         sink.put("}\"");
         return {};
     }
-    return put_quoted_word(sink, value, field, /*double_dollar=*/true,
-                           "a command-line argument");
+    return put_quoted_word(sink, value, field, /*double_dollar=*/true, "a command-line argument");
 }
 
 /// Environment= item `"NAME=value"`: C escapes and `%%`; `$` is literal there; value must be UTF-8.
@@ -239,8 +238,7 @@ status put_environment_assignment(Sink& sink, std::string_view name, std::string
     sink.put('"');
     sink.put(name);
     sink.put('=');
-    return put_quoted_body(sink, value, field, /*double_dollar=*/false,
-                           "an environment value");
+    return put_quoted_body(sink, value, field, /*double_dollar=*/false, "an environment value");
 }
 
 /// Checks shared by unquoted values: UTF-8, no control characters, nothing systemd would trim
@@ -374,16 +372,15 @@ status put_xml_text(Sink& sink, std::string_view value, const field_ref& field) 
         return make_error(errc::out_of_range, std::string(field),
                           "unit name is " + std::to_string(name.size()) + " bytes; the limit is 255");
     const std::size_t dot = name.rfind('.');
-    constexpr std::string_view suffixes[] = {"service", "socket", "device", "mount",
-                                             "automount", "swap", "target", "path",
-                                             "timer", "slice", "scope"};
+    constexpr std::string_view suffixes[] = {"service", "socket", "device", "mount", "automount", "swap",
+                                             "target",  "path",   "timer",  "slice", "scope"};
     bool known_suffix = false;
     if (dot != std::string_view::npos)
         for (const std::string_view s : suffixes) known_suffix = known_suffix || name.substr(dot + 1) == s;
     if (!known_suffix || dot == 0)
-        return make_error(errc::invalid_name, std::string(field),
-                          "\"" + printable(name) +
-                              "\" does not end in a unit type such as .service or .target");
+        return make_error(
+            errc::invalid_name, std::string(field),
+            "\"" + printable(name) + "\" does not end in a unit type such as .service or .target");
     std::size_t ats = 0;
     for (std::size_t i = 0; i < dot; ++i) {
         const char c = name[i];
