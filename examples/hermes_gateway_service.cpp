@@ -162,7 +162,10 @@ void print_diff(const std::string& installed, const std::string& generated) {
 int main(int argc, char** argv) {
     const std::string command = argc > 1 ? argv[1] : "print";
     std::optional<kind> only;
-    const char *run_as = nullptr, *python = nullptr, *project_root = nullptr, *file = nullptr;
+    const char* run_as = nullptr;
+    const char* python = nullptr;
+    const char* project_root = nullptr;
+    const char* file = nullptr;
     bool allow_temporary_home = false;
     for (int i = 2; i < argc; ++i) {
         const std::string a = argv[i];

@@ -121,8 +121,7 @@ const std::vector<std::string> pieces = {"[Unit]",
                                          "  Environment=PATH=/a",
                                          "Environment=\"HOME=/h\"",
                                          "\xEF\xBB\xBF",
-                                         "\xEF\xBB\xBF"
-                                         "Environment=PATH=/mnt/a:/b",
+                                         std::string("\xEF\xBB\xBF") + "Environment=PATH=/mnt/a:/b",
                                          "\xEF\xBB\xBFx",
                                          " ",
                                          "\t",
@@ -194,9 +193,9 @@ TEST_CASE("gateway::systemd_unit(o, out) renders what the unit_builder version r
         variant([](g::unit_options& o) { o.description = ""; });
         variant([](g::unit_options& o) { o.exec_start.clear(); });
         variant([](g::unit_options& o) { o.exec_start[0] = "python"; });
-        variant([](g::unit_options& o) { o.exec_start.push_back("a\x01b\tc%d$e\\f\"g 'h' Zo\xC3\xAB"); });
-        variant([](g::unit_options& o) { o.exec_start.push_back(std::string("nul\0x", 5)); });
-        variant([](g::unit_options& o) { o.exec_start.push_back("bad \xC3 utf8"); });
+        variant([](g::unit_options& o) { o.exec_start.emplace_back("a\x01b\tc%d$e\\f\"g 'h' Zo\xC3\xAB"); });
+        variant([](g::unit_options& o) { o.exec_start.emplace_back("nul\0x", 5); });
+        variant([](g::unit_options& o) { o.exec_start.emplace_back("bad \xC3 utf8"); });
         variant([](g::unit_options& o) { o.exec_stop_post = std::vector<std::string>{}; });
         variant([](g::unit_options& o) { o.exec_stop_post.reset(); });
         variant([](g::unit_options& o) { o.exec_stop_post->push_back("x\ny"); });
@@ -242,7 +241,7 @@ TEST_CASE("gateway::systemd_unit(o, out) renders what the unit_builder version r
             o.scope = g::scope::system;
             o.identity = g::system_identity{"bob", "bob", "home", 7};
         });
-        variant([](g::unit_options& o) { o.exec_start.push_back(std::string(1024 * 1024, 'x')); });
+        variant([](g::unit_options& o) { o.exec_start.emplace_back(std::size_t{1024} * 1024, 'x'); });
     }
     std::string out = "left over from an earlier call";
     for (const g::unit_options& o : cases) {

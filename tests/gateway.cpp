@@ -55,9 +55,7 @@ argv_t exec_argv(const std::string& text, const std::string& key) {
     return *argv;
 }
 
-argv_t tail(const argv_t& v, std::size_t n) {
-    return argv_t(v.end() - static_cast<std::ptrdiff_t>(n), v.end());
-}
+argv_t tail(const argv_t& v, std::size_t n) { return {v.end() - static_cast<std::ptrdiff_t>(n), v.end()}; }
 
 argv_t program_arguments(const std::string& plist) {
     auto doc = hs::launchd::parse_plist(plist);
@@ -790,7 +788,7 @@ TEST_CASE("escaping: a newline in any value is a typed error, not a new directiv
     CHECK(r.error().field == "HERMES_HOME");
 
     opts = worked_user(alice_hermes);
-    opts.exec_start.push_back("two\nlines");  // an argument may carry one: it is C-escaped
+    opts.exec_start.emplace_back("two\nlines");  // an argument may carry one: it is C-escaped
     CHECK(contains(unwrap(g::systemd_unit(opts)), "\"two\\nlines\""));
 
     opts = worked_user(alice_hermes);
@@ -881,7 +879,7 @@ TEST_CASE("escaping: the plist escapes every string, not only ProgramArguments",
     CHECK(r.error().field == "HERMES_HOME");
 
     p = worked_plist(alice_hermes);
-    p.program_arguments.push_back(std::string("nul\0x", 5));
+    p.program_arguments.emplace_back("nul\0x", 5);
     r = g::launchd_plist(p);
     REQUIRE_FALSE(r);
     CHECK(r.error().field == "ProgramArguments[" + std::to_string(p.program_arguments.size() - 1) + "]");

@@ -25,10 +25,11 @@ std::string as_dumped(std::string arg) {
 }
 
 oracle::systemd_view verify_clean(const std::string& unit, const std::string& name, bool user_scope = false,
-                                  std::vector<std::string> stubs = {}) {
+                                  const std::vector<std::string>& stubs = {}) {
     INFO(unit);
-    const auto view = oracle::verify_unit(unit, name, user_scope, std::move(stubs));
+    auto view = oracle::verify_unit(unit, name, user_scope, stubs);
     CHECK(view.rc == 0);
+    // NOLINTNEXTLINE(readability-container-size-empty): this form makes Catch print the lines
     CHECK(view.diagnostics == std::vector<std::string>{});
     return view;
 }
@@ -48,6 +49,7 @@ TEST_CASE("oracle: hostile arguments reach systemd's argv exactly", "[systemd][o
     REQUIRE(unit);
     const auto view = verify_clean(*unit, "hostile-argv.service", false, {exe});
     std::vector<std::string> expected;
+    expected.reserve(argv.size());
     for (const auto& a : argv) expected.push_back(as_dumped(a));
     REQUIRE(view.commands("ExecStart").size() == 1);
     CHECK(view.commands("ExecStart")[0] == expected);

@@ -86,7 +86,7 @@ TEST_CASE("parse_unit: what systemd ignores becomes a warning, what it refuses a
     CHECK(bad.error().message ==
           "invalid section header \"[Service] # trailing comment\" (a header must be the whole line)");
     CHECK_FALSE(systemd::parse_unit("[Service\n"));
-    CHECK_FALSE(systemd::parse_unit("[Unit]\nA=" + std::string(1024 * 1024, 'x') + "\n"));
+    CHECK_FALSE(systemd::parse_unit("[Unit]\nA=" + std::string(std::size_t{1024} * 1024, 'x') + "\n"));
 }
 
 TEST_CASE("split_command_line: quoting, escapes, specifiers, prefixes", "[systemd][parse]") {
@@ -141,12 +141,12 @@ TEST_CASE("split_command_line with an environment expands as systemd does at exe
 
 TEST_CASE("split_environment: quoting, escapes, %%, literal $", "[systemd][parse]") {
     using env = std::vector<std::pair<std::string, std::string>>;
-    auto r = systemd::split_environment("\"A=b c\" \"D=e\" F=\"g h\" EMPTY= P=100%% Q==  R=$x");
+    auto r = systemd::split_environment(R"("A=b c" "D=e" F="g h" EMPTY= P=100%% Q==  R=$x)");
     REQUIRE(r);
     CHECK(*r ==
           env{{"A", "b c"}, {"D", "e"}, {"F", "g h"}, {"EMPTY", ""}, {"P", "100%"}, {"Q", "="}, {"R", "$x"}});
     CHECK(systemd::split_environment("")->empty());
-    const auto unknown_escape = systemd::split_environment("\"D=\\$x\" E=1");
+    const auto unknown_escape = systemd::split_environment(R"("D=\$x" E=1)");
     REQUIRE_FALSE(unknown_escape);
     CHECK(unknown_escape.error().code == errc::parse_error);
     CHECK(unknown_escape.error().message == "has an unknown escape \"\\$\" at character 4 (byte 4)");

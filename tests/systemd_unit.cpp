@@ -179,7 +179,7 @@ TEST_CASE("Environment values: C escapes and %%, $ literal", "[systemd][escape]"
 TEST_CASE("WorkingDirectory, Description and set() values are unquoted with %%", "[systemd][escape]") {
     systemd::unit_builder b = minimal();
     b.working_directory("/srv/dir with space/100%", true)
-        .description("50% \"quoted\" \\x41")
+        .description(R"(50% "quoted" \x41)")
         .set("Unit", "Documentation", "man:x(1)");
     const auto r = b.build();
     REQUIRE(r);
@@ -339,5 +339,6 @@ TEST_CASE("time spans and signals", "[systemd]") {
 }
 
 TEST_CASE("a line of 1 MiB is refused", "[systemd][errors]") {
-    error_of(minimal().environment("BIG", std::string(1024 * 1024, 'x')), errc::out_of_range, "Environment");
+    error_of(minimal().environment("BIG", std::string(std::size_t{1024} * 1024, 'x')), errc::out_of_range,
+             "Environment");
 }

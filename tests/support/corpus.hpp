@@ -67,8 +67,8 @@ inline std::vector<std::string> xml_carryable_arguments() {
 /// Environment values (must be UTF-8; '$' is literal there).
 inline std::vector<std::string> hostile_environment_values() {
     std::vector<std::string> v = hostile_arguments();
-    v.push_back("PATH=/usr/bin:/bin");
-    v.push_back("==");
+    v.emplace_back("PATH=/usr/bin:/bin");
+    v.emplace_back("==");
     return v;
 }
 

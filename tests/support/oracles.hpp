@@ -55,14 +55,14 @@ struct systemd_view {
     std::vector<std::pair<std::string, std::vector<std::string>>> exec;
 
     // all argvs of one key, in dump order
-    std::vector<std::vector<std::string>> commands(std::string_view key) const {
+    [[nodiscard]] std::vector<std::vector<std::string>> commands(std::string_view key) const {
         std::vector<std::vector<std::string>> out;
         for (const auto& e : exec)
             if (e.first == key) out.push_back(e.second);
         return out;
     }
     // value of the last Environment entry named `name`
-    std::optional<std::string> env(std::string_view name) const {
+    [[nodiscard]] std::optional<std::string> env(std::string_view name) const {
         std::optional<std::string> out;
         for (const auto& e : environment)
             if (e.first == name) out = e.second;
@@ -85,7 +85,7 @@ struct plist_view {
     int xmllint_dtd_rc = -1;         // `xmllint --noout --nonet --dtdvalid plist-equivalent.dtd`
     std::vector<std::string> xmllint_diagnostics;  // stderr lines of both xmllint runs
 
-    const plist_leaf* find(std::string_view path) const {
+    [[nodiscard]] const plist_leaf* find(std::string_view path) const {
         for (const auto& l : leaves)
             if (l.path == path) return &l;
         return nullptr;
@@ -103,7 +103,7 @@ inline std::string hex_encode(std::string_view s) {
     for (char c : s) {
         const auto b = static_cast<unsigned char>(c);
         out.push_back(digits[b >> 4]);
-        out.push_back(digits[b & 0x0fu]);
+        out.push_back(digits[b & 0x0FU]);
     }
     return out;
 }
@@ -166,7 +166,7 @@ class temp_file {
   public:
     explicit temp_file(std::string_view contents, const char* suffix_hint = "hermes-oracle") {
         const char* dir = std::getenv("TMPDIR");
-        std::string tmpl = (dir && *dir) ? dir : "/tmp";
+        std::string tmpl = (dir != nullptr && *dir != '\0') ? dir : "/tmp";
         tmpl += "/";
         tmpl += suffix_hint;
         tmpl += "-XXXXXX";
@@ -192,7 +192,7 @@ class temp_file {
     temp_file(const temp_file&) = delete;
     temp_file& operator=(const temp_file&) = delete;
     ~temp_file() { ::unlink(path_.c_str()); }
-    const std::string& path() const { return path_; }
+    [[nodiscard]] const std::string& path() const { return path_; }
 
   private:
     std::string path_;
@@ -221,7 +221,7 @@ inline run_result run(const std::string& command) {
     const std::string full = command + " 2>" + shell_quote(errf.path()) + " </dev/null";
     run_result r;
     FILE* p = ::popen(full.c_str(), "r");
-    if (!p) throw std::runtime_error("oracle: popen failed: " + std::string(std::strerror(errno)));
+    if (p == nullptr) throw std::runtime_error("oracle: popen failed: " + std::string(std::strerror(errno)));
     char buf[4096];
     std::size_t n;
     while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
@@ -301,7 +301,7 @@ inline std::optional<std::string> systemd_user_stubs_unavailable() {
 // Verifies `text` as unit `name`.  `stubs`: absolute paths of executables that do not exist
 // on this host but are referenced by Exec* lines (they are made to exist for verify only).
 inline systemd_view verify_unit(std::string_view text, std::string_view name = "test.service",
-                                bool user_scope = false, std::vector<std::string> stubs = {}) {
+                                bool user_scope = false, const std::vector<std::string>& stubs = {}) {
     detail::temp_file unit(text, "hermes-oracle-unit");
     std::string cmd = detail::script("systemd_view.py");
     if (user_scope) cmd += " --user";
@@ -373,7 +373,7 @@ class plist_component {
         }
         text_ = std::to_string(static_cast<unsigned long long>(index));
     }
-    const std::string& text() const { return text_; }
+    [[nodiscard]] const std::string& text() const { return text_; }
 
   private:
     std::string text_;
@@ -399,7 +399,8 @@ inline plist_view check_plist(std::string_view text) {
     if (r.status != 0) detail::fail("plist_view.py", r);
 
     plist_view v;
-    bool have_rc = false, have_strict = false;
+    bool have_rc = false;
+    bool have_strict = false;
     for (std::string_view ln : detail::lines(r.out)) {
         const auto f = detail::split(ln, ' ');
         const std::string_view k = f[0];

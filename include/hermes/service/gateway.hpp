@@ -215,7 +215,7 @@ struct home_inputs {
                                                      std::string_view native_home) {
     if (hermes_home.empty() || detail::relative_to(hermes_home, native_home))
         return lexically_normal(native_home);
-    const std::string home = lexically_normal(hermes_home);
+    std::string home = lexically_normal(hermes_home);
     const std::size_t slash = home.rfind('/');
     if (slash != std::string::npos && slash > 0) {
         const std::string parent = home.substr(0, slash);
@@ -249,9 +249,9 @@ struct home_inputs {
 [[nodiscard]] inline std::string service_suffix(std::string_view hermes_home, std::string_view native_home,
                                                 const std::vector<std::string>& bare_homes = {}) {
     const std::string home = lexically_normal(hermes_home);
-    if (home == lexically_normal(native_home)) return std::string();
+    if (home == lexically_normal(native_home)) return {};
     for (const std::string& bare : bare_homes)
-        if (!bare.empty() && home == lexically_normal(bare)) return std::string();
+        if (!bare.empty() && home == lexically_normal(bare)) return {};
     if (auto name = profile_name(home, default_hermes_root(home, native_home))) return std::move(*name);
     return hermes::service::detail::sha256_hex(home).substr(0, 8);
 }
@@ -291,7 +291,7 @@ struct home_inputs {
 [[nodiscard]] inline std::string hermes_home_for_target_user(std::string_view current_home,
                                                              std::string_view caller_home,
                                                              std::string_view target_home) {
-    const std::string current = lexically_normal(detail::expand_user(current_home, caller_home));
+    std::string current = lexically_normal(detail::expand_user(current_home, caller_home));
     if (auto rel = detail::relative_to(current, detail::join(caller_home, ".hermes")))
         return detail::join(detail::join(target_home, ".hermes"), *rel);
     return current;
@@ -301,7 +301,7 @@ struct home_inputs {
 /// under `target_home`; any other path kept.
 [[nodiscard]] inline std::string remap_path_for_user(std::string_view path, std::string_view caller_home,
                                                      std::string_view target_home) {
-    const std::string p = lexically_normal(detail::expand_user(path, caller_home));
+    std::string p = lexically_normal(detail::expand_user(path, caller_home));
     if (auto rel = detail::relative_to(p, caller_home)) return detail::join(target_home, *rel);
     return p;
 }
@@ -527,6 +527,7 @@ struct unit_options {
     o.hermes_home = home;
     o.project_root = target.project_root;
     std::vector<std::string> remapped;
+    remapped.reserve(path_entries.size());
     for (const std::string& e : path_entries)
         remapped.push_back(remap_path_for_user(e, caller_home, identity.home));
     for (const std::string& e : target_node_entries)

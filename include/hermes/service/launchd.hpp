@@ -462,7 +462,8 @@ class plist_reader {
     [[nodiscard]] bool starts(std::string_view s) const noexcept { return text_.substr(pos_, s.size()) == s; }
 
     [[nodiscard]] unexpected_error fail_at(std::size_t at, std::string_view what) const {
-        std::size_t line = 1, column = 1;
+        std::size_t line = 1;
+        std::size_t column = 1;
         for (std::size_t i = 0; i < at && i < text_.size(); ++i) {
             if (text_[i] == '\n') {
                 ++line;
@@ -552,7 +553,7 @@ class plist_reader {
                     for (const char d : digits) {
                         const int v = hex ? hex_value(d) : (is_ascii_digit(d) ? d - '0' : -1);
                         if (v < 0 || cp > 0x10FFFF) return fail("malformed character reference");
-                        cp = cp * (hex ? 16u : 10u) + static_cast<char32_t>(v);
+                        cp = cp * (hex ? 16U : 10U) + static_cast<char32_t>(v);
                     }
                     if (!is_xml_char(cp))
                         return fail("character reference to a character XML 1.0 cannot carry");
@@ -675,7 +676,7 @@ class plist_reader {
         return fail_at(start, "unknown element <" + printable(name) + ">");
     }
 
-    result<plist_value> integer(std::string_view s, std::size_t at) const {
+    [[nodiscard]] result<plist_value> integer(std::string_view s, std::size_t at) const {
         std::size_t i = 0;
         const bool negative = !s.empty() && s[0] == '-';
         if (negative) ++i;

@@ -185,9 +185,7 @@ class comparable_lines {
             } else {
                 // `t` is `l` trimmed: right-trimmed, `l` ends where `t` ends; before the first line it is
                 // `t`.
-                if (t.empty()) {
-                    l = t;
-                } else if (started_) {
+                if (started_ && !t.empty()) {
                     l = l.substr(0, static_cast<std::size_t>(t.data() - l.data()) + t.size());
                 } else {
                     l = t;
@@ -377,7 +375,7 @@ struct directive_group {
         const std::vector<std::string>* old = find(before, g);
         if (old != nullptr && *old == g.values) continue;
         changes.push_back(
-            directive_change{g.section, g.key, old ? *old : std::vector<std::string>{}, g.values});
+            directive_change{g.section, g.key, old != nullptr ? *old : std::vector<std::string>{}, g.values});
     }
     for (const detail::refresh::directive_group& g : before)
         if (find(after, g) == nullptr) changes.push_back(directive_change{g.section, g.key, g.values, {}});

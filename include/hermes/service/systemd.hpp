@@ -66,7 +66,7 @@ namespace detail {
 using namespace hermes::service::detail;
 
 /// systemd's LONG_LINE_MAX: a longer line makes the whole unit fail to load.
-inline constexpr std::size_t max_line_length = 1024 * 1024;
+inline constexpr std::size_t max_line_length = std::size_t{1024} * 1024;
 
 /// How a directive's value is written; each kind maps to one grammar in detail/escape.hpp.
 enum class value_kind : unsigned char {
@@ -116,7 +116,7 @@ inline std::string indexed_field(std::string_view key, std::string_view index) {
         return make_error(errc::invalid_value, std::string(field),
                           "\"" + printable(span) + "\" is not a systemd time span (" + std::string(why) +
                               " at " + describe_position(span, pos) +
-                              "); use e.g. \"5\", \"90s\", \"1min 30s\" or \"infinity\"");
+                              R"(); use e.g. "5", "90s", "1min 30s" or "infinity")");
     };
     while (pos < span.size()) {
         while (pos < span.size() && span[pos] == ' ') ++pos;
@@ -400,15 +400,15 @@ class unit_builder {
         return scalar("Service", "KillSignal", kind::signal, std::move(name));
     }
     /// SuccessExitStatus= (exit codes 0..255).
-    unit_builder& success_exit_status(std::vector<int> codes) {
+    unit_builder& success_exit_status(const std::vector<int>& codes) {
         return exit_codes("SuccessExitStatus", codes);
     }
     /// RestartForceExitStatus= (exit codes 0..255).
-    unit_builder& restart_force_exit_status(std::vector<int> codes) {
+    unit_builder& restart_force_exit_status(const std::vector<int>& codes) {
         return exit_codes("RestartForceExitStatus", codes);
     }
     /// RestartPreventExitStatus= (exit codes 0..255).
-    unit_builder& restart_prevent_exit_status(std::vector<int> codes) {
+    unit_builder& restart_prevent_exit_status(const std::vector<int>& codes) {
         return exit_codes("RestartPreventExitStatus", codes);
     }
     /// WatchdogSec=.
@@ -823,7 +823,8 @@ namespace detail {
         case 's': out.push_back(' '); return 1;
         case 'x': {
             if (s.size() < 3) return 0;
-            const int a = hex_value(s[1]), b = hex_value(s[2]);
+            const int a = hex_value(s[1]);
+            const int b = hex_value(s[2]);
             if (a < 0 || b < 0 || (a == 0 && b == 0)) return 0;
             out.push_back(static_cast<char>((a << 4) | b));
             return 3;
@@ -1013,7 +1014,8 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
     if (!first) return unexpected_error(std::move(first.error()));
     if (!*first) return make_error(errc::empty_value, "command line", "is empty");
     std::string_view f = **first;
-    bool separate_argv0 = false, no_env_expand = false;
+    bool separate_argv0 = false;
+    bool no_env_expand = false;
     for (bool more = true; more && !f.empty();) {
         switch (f.front()) {
             case '@':

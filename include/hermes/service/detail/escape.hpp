@@ -17,7 +17,7 @@ namespace detail {
 /// Counts bytes: the first pass of a writer sizes its output (one allocation per build()).
 struct size_sink {
     std::size_t size = 0;
-    void put(char) noexcept { ++size; }
+    void put(char /*c*/) noexcept { ++size; }
     void put(std::string_view s) noexcept { size += s.size(); }
 };
 

@@ -22,11 +22,11 @@ inline constexpr char32_t invalid_code_point = 0xFFFFFFFF;
     char32_t cp = 0;
     char32_t min = 0;
     if ((b0 & 0xE0) == 0xC0) {
-        len = 2, cp = b0 & 0x1Fu, min = 0x80;
+        len = 2, cp = b0 & 0x1FU, min = 0x80;
     } else if ((b0 & 0xF0) == 0xE0) {
-        len = 3, cp = b0 & 0x0Fu, min = 0x800;
+        len = 3, cp = b0 & 0x0FU, min = 0x800;
     } else if ((b0 & 0xF8) == 0xF0) {
-        len = 4, cp = b0 & 0x07u, min = 0x10000;
+        len = 4, cp = b0 & 0x07U, min = 0x10000;
     } else {
         ++pos;
         return invalid_code_point;
@@ -41,7 +41,7 @@ inline constexpr char32_t invalid_code_point = 0xFFFFFFFF;
             ++pos;
             return invalid_code_point;
         }
-        cp = (cp << 6) | (b & 0x3Fu);
+        cp = (cp << 6) | (b & 0x3FU);
     }
     if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
         ++pos;
