@@ -10,7 +10,6 @@
 #include <set>          // std::set
 #include <string>       // std::string
 #include <string_view>  // std::string_view
-#include <type_traits>  // std::is_same_v
 #include <utility>      // std::pair, std::move
 #include <vector>       // std::vector
 
@@ -516,11 +515,7 @@ class unit_builder {
 
     template <class Sink>
     [[nodiscard]] static std::size_t written(const Sink& sink) noexcept {
-        if constexpr (std::is_same_v<Sink, detail::size_sink>) {
-            return sink.size;
-        } else {
-            return sink.out->size();
-        }
+        return sink.out->size();
     }
 
     /// Whole-unit rules that no single value can check.

@@ -14,14 +14,7 @@ namespace hermes::service {
 inline namespace v1 {
 namespace detail {
 
-/// Counts bytes: the first pass of a writer sizes its output (one allocation per build()).
-struct size_sink {
-    std::size_t size = 0;
-    void put(char /*c*/) noexcept { ++size; }
-    void put(std::string_view s) noexcept { size += s.size(); }
-};
-
-/// Appends to a string: the second pass writes.
+/// Appends to a string: what every writer writes through.
 struct string_sink {
     std::string* out;
     void put(char c) { out->push_back(c); }
