@@ -448,8 +448,8 @@ class unit_builder {
         // One pass into a string reserved from the input sizes (escaping rarely adds a quarter).
         std::string out;
         out.reserve(estimated_size());
-        detail::string_sink sink{&out};
-        if (auto ok = write(sink); !ok) return unexpected_error(std::move(ok.error()));
+        detail::unit_writer writer(out);
+        if (auto ok = write(writer); !ok) return unexpected_error(std::move(ok.error()));
         return out;
     }
 
@@ -513,11 +513,6 @@ class unit_builder {
         return n + n / 4;
     }
 
-    template <class Sink>
-    [[nodiscard]] static std::size_t written(const Sink& sink) noexcept {
-        return sink.out->size();
-    }
-
     /// Whole-unit rules that no single value can check.
     [[nodiscard]] detail::status validate() const {
         if (deferred_) return unexpected_error(*deferred_);
@@ -546,67 +541,30 @@ class unit_builder {
         return {};
     }
 
-    template <class Sink>
-    detail::status write_value(Sink& sink, const directive& d) const {
+    /// One directive through the writer: each value kind maps to one grammar there.
+    static detail::status write_directive(detail::unit_writer& w, const directive& d) {
         const std::string_view key = d.key;
+        const std::string& v = d.values[0];
         switch (d.kind) {
-            case kind::literal: return detail::put_literal(sink, d.values[0], key);
-            case kind::path: return detail::put_path(sink, d.values[0], key);
-            case kind::working_directory:
-                if (d.flag) sink.put('-');
-                return detail::put_path(sink, d.values[0], key);
-            case kind::exec: {
-                if (d.flag) sink.put('-');
-                if (auto ok = detail::put_exec_executable(sink, d.values[0],
-                                                          detail::field_ref(key, std::size_t{0}));
-                    !ok)
-                    return ok;
-                for (std::size_t i = 1; i < d.values.size(); ++i) {
-                    sink.put(' ');
-                    if (auto ok = detail::put_exec_argument(sink, d.values[i], detail::field_ref(key, i));
-                        !ok)
-                        return ok;
-                }
-                return {};
-            }
-            case kind::environment:
-                return detail::put_environment_assignment(sink, d.values[0], d.values[1],
-                                                          detail::field_ref("Environment", d.values[0]));
-            case kind::unit_name:
-                if (auto ok = detail::check_unit_name(d.values[0], key); !ok) return ok;
-                sink.put(d.values[0]);
-                return {};
-            case kind::user_name:
-                if (auto ok = detail::check_user_name(d.values[0], key); !ok) return ok;
-                sink.put(d.values[0]);
-                return {};
-            case kind::output: return detail::put_output(sink, d.values[0], key);
-            case kind::time_span:
-                if (auto ok = detail::check_time_span(d.values[0], key); !ok) return ok;
-                sink.put(d.values[0]);
-                return {};
-            case kind::signal:
-                if (auto ok = detail::check_signal(d.values[0], key); !ok) return ok;
-                sink.put(d.values[0]);
-                return {};
-            case kind::trusted: sink.put(d.values[0]); return {};
+            case kind::literal: return w.literal(key, v);
+            case kind::path: return w.path(key, v, false);
+            case kind::working_directory: return w.path(key, v, d.flag);
+            case kind::exec: return w.exec(key, d.values, d.flag);
+            case kind::environment: return w.environment(v, d.values[1]);
+            case kind::unit_name: return w.unit_name(key, v);
+            case kind::user_name: return w.user_name(key, v);
+            case kind::output: return w.output(key, v);
+            case kind::time_span: return w.time_span(key, v);
+            case kind::signal: return w.signal(key, v);
+            case kind::trusted: return w.trusted(key, v);
         }
         return {};
     }
 
-    template <class Sink>
-    detail::status write_section(Sink& sink, std::string_view section, bool& first) const {
+    detail::status write_section(detail::unit_writer& w, std::string_view section) const {
         bool opened = false;
         for (const directive& d : directives_) {
             if (d.section != section) continue;
-            if (!opened) {
-                if (!first) sink.put('\n');
-                sink.put('[');
-                sink.put(section);
-                sink.put("]\n");
-                opened = true;
-                first = false;
-            }
             if (d.custom) {
                 if (auto ok = detail::check_directive_name(section, "section " + std::string(section)); !ok)
                     return ok;
@@ -614,32 +572,24 @@ class unit_builder {
                     !ok)
                     return ok;
             }
-            const std::size_t before = written(sink);
-            sink.put(d.key);
-            sink.put('=');
-            if (auto ok = write_value(sink, d); !ok) return ok;
-            if (const std::size_t line = written(sink) - before; line >= detail::max_line_length)
-                return make_error(errc::out_of_range, d.key,
-                                  "the line would be " + std::to_string(line) +
-                                      " bytes; systemd refuses lines of 1 MiB or more");
-            sink.put('\n');
+            if (!opened) w.section(section);
+            opened = true;
+            if (auto ok = write_directive(w, d); !ok) return ok;
         }
         return {};
     }
 
-    template <class Sink>
-    detail::status write(Sink& sink) const {
-        bool first = true;
+    detail::status write(detail::unit_writer& w) const {
         for (const std::string_view fixed :
              {std::string_view("Unit"), std::string_view("Service"), std::string_view("Install")})
-            if (auto ok = write_section(sink, fixed, first); !ok) return ok;
+            if (auto ok = write_section(w, fixed); !ok) return ok;
         for (std::size_t i = 0; i < directives_.size(); ++i) {
             const std::string& s = directives_[i].section;
             if (s == "Unit" || s == "Service" || s == "Install") continue;
             bool seen = false;
             for (std::size_t j = 0; j < i && !seen; ++j) seen = directives_[j].section == s;
             if (seen) continue;
-            if (auto ok = write_section(sink, s, first); !ok) return ok;
+            if (auto ok = write_section(w, s); !ok) return ok;
         }
         return {};
     }
