@@ -77,30 +77,46 @@ namespace detail::refresh {
     return trim_refresh_space(t.substr(0, t.find('=')));
 }
 
-/// Drops WSL Windows-interop `/mnt/...` segments from a PATH value.
-[[nodiscard]] inline std::string mask_wsl_path(std::string_view value) {
-    std::string out;
+/// Calls `keep(segment, first)` for each segment of a PATH value that is not a WSL Windows-interop
+/// `/mnt/...` path; `first` is true until a non-empty segment has been kept (where ':' goes).
+template <class Keep>
+void for_each_kept_path_segment(std::string_view value, Keep&& keep) {
+    bool first = true;
     for (std::size_t start = 0; start <= value.size();) {
         std::size_t end = value.find(':', start);
         if (end == std::string_view::npos) end = value.size();
         const std::string_view segment = value.substr(start, end - start);
         if (segment.substr(0, 5) != "/mnt/") {
-            if (!out.empty()) out.push_back(':');
-            out.append(segment);
+            keep(segment, first);
+            first = first && segment.empty();
         }
         start = end + 1;
     }
+}
+
+/// Drops WSL Windows-interop `/mnt/...` segments from a PATH value.
+[[nodiscard]] inline std::string mask_wsl_path(std::string_view value) {
+    std::string out;
+    for_each_kept_path_segment(value, [&](std::string_view segment, bool first) {
+        if (!first) out.push_back(':');
+        out.append(segment);
+    });
     return out;
 }
 
-/// An `Environment="PATH=..."` (or unquoted) line with its `/mnt/...` segments masked; other lines as is.
-[[nodiscard]] inline std::string mask_wsl_path_line(std::string_view line) {
-    const std::string_view t = trim_refresh_space(line);
-    if (t.substr(0, 12) != "Environment=") return std::string(line);
+/// The parts of a trimmed `Environment=PATH=...` or `Environment="PATH=..."` line: the PATH value
+/// and what follows it (the closing quote and anything after); nullopt for any other line.
+struct path_line {
+    bool quoted;
+    std::string_view value;
+    std::string_view tail;
+};
+[[nodiscard]] constexpr std::optional<path_line> split_path_line(std::string_view t) noexcept {
+    if (t.substr(0, 12) != "Environment=") return std::nullopt;
     std::string_view rest = t.substr(12);
     const bool quoted = !rest.empty() && rest.front() == '"';
     if (quoted) rest.remove_prefix(1);
-    if (rest.substr(0, 5) != "PATH=") return std::string(line);
+    if (rest.substr(0, 5) != "PATH=") return std::nullopt;
     rest.remove_prefix(5);
     std::string_view tail;
     if (quoted) {
@@ -110,8 +126,15 @@ namespace detail::refresh {
             rest = rest.substr(0, close);
         }
     }
-    std::string out = quoted ? "Environment=\"PATH=" : "Environment=PATH=";
-    out.append(mask_wsl_path(rest)).append(tail);
+    return path_line{quoted, rest, tail};
+}
+
+/// An `Environment="PATH=..."` (or unquoted) line with its `/mnt/...` segments masked; other lines as is.
+[[nodiscard]] inline std::string mask_wsl_path_line(std::string_view line) {
+    const auto parts = split_path_line(trim_refresh_space(line));
+    if (!parts) return std::string(line);
+    std::string out = parts->quoted ? "Environment=\"PATH=" : "Environment=PATH=";
+    out.append(mask_wsl_path(parts->value)).append(parts->tail);
     return out;
 }
 
@@ -174,7 +197,7 @@ class comparable_lines {
             std::string_view l = next_raw_line();
             const std::string_view t = trim_refresh_space(l);
             if (!t.empty() && t.front() == 'R' && is_optional_directive(line_key(l))) continue;
-            if (!t.empty() && t.front() == 'E' && is_path_line(t)) {
+            if (!t.empty() && t.front() == 'E' && split_path_line(t)) {
                 l = masked_path_line(t);
                 while (!l.empty() && is_refresh_space(l.back())) l.remove_suffix(1);
             } else if (first_kept_ &&
@@ -227,43 +250,17 @@ class comparable_lines {
         return l;
     }
 
-    [[nodiscard]] static bool is_path_line(std::string_view t) noexcept {
-        if (t.substr(0, 12) != "Environment=") return false;
-        std::string_view rest = t.substr(12);
-        if (!rest.empty() && rest.front() == '"') rest.remove_prefix(1);
-        return rest.substr(0, 5) == "PATH=";
-    }
-
     /// mask_wsl_path_line(t), in buf_ (or spill_ when it does not fit).
     std::string_view masked_path_line(std::string_view t) {
         size_ = 0;
         spill_.clear();
-        std::string_view rest = t.substr(12);
-        const bool quoted = rest.front() == '"';
-        if (quoted) rest.remove_prefix(1);
-        rest.remove_prefix(5);
-        std::string_view tail;
-        if (quoted) {
-            const std::size_t close = rest.find('"');
-            if (close != std::string_view::npos) {
-                tail = rest.substr(close);
-                rest = rest.substr(0, close);
-            }
-        }
-        put(quoted ? std::string_view("Environment=\"PATH=") : std::string_view("Environment=PATH="));
-        bool empty = true;
-        for (std::size_t start = 0; start <= rest.size();) {
-            std::size_t end = rest.find(':', start);
-            if (end == std::string_view::npos) end = rest.size();
-            const std::string_view segment = rest.substr(start, end - start);
-            if (segment.substr(0, 5) != "/mnt/") {
-                if (!empty) put(":");
-                put(segment);
-                empty = empty && segment.empty();
-            }
-            start = end + 1;
-        }
-        put(tail);
+        const path_line parts = *split_path_line(t);
+        put(parts.quoted ? std::string_view("Environment=\"PATH=") : std::string_view("Environment=PATH="));
+        for_each_kept_path_segment(parts.value, [&](std::string_view segment, bool first) {
+            if (!first) put(":");
+            put(segment);
+        });
+        put(parts.tail);
         return spill_.empty() ? std::string_view(buf_, size_) : std::string_view(spill_);
     }
 
