@@ -8,6 +8,7 @@
 
 #include "support/catch.hpp"
 #include "support/corpus.hpp"
+#include "support/expect_error.hpp"
 #include "support/oracles.hpp"
 
 using hermes::service::errc;
@@ -22,13 +23,7 @@ launchd::plist_builder minimal() {
     return b;
 }
 
-std::string error_of(const launchd::plist_builder& b, errc code, const std::string& field) {
-    const auto r = b.build();
-    REQUIRE_FALSE(r.has_value());
-    CHECK(r.error().code == code);
-    CHECK(r.error().field == field);
-    return r.error().message;
-}
+using hermes_test::error_of;
 
 }  // namespace
 

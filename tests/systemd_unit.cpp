@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "support/catch.hpp"
+#include "support/expect_error.hpp"
 
 using namespace std::chrono_literals;
 using hermes::service::errc;
@@ -20,14 +21,7 @@ systemd::unit_builder minimal() {
     return b;
 }
 
-// Builds and expects an error with exactly this code and field; returns the message.
-std::string error_of(const systemd::unit_builder& b, errc code, const std::string& field) {
-    const auto r = b.build();
-    REQUIRE_FALSE(r.has_value());
-    CHECK(r.error().code == code);
-    CHECK(r.error().field == field);
-    return r.error().message;
-}
+using hermes_test::error_of;
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <hermes/service/error.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +69,22 @@ inline void check_error(const hermes::service::error& e) {
     if (e.field.empty()) fail("error with an empty field", e.message);
     if (e.message.empty()) fail("error with an empty message", e.field);
     if (hermes::service::to_string(e.code) == "unknown") fail("error code without a spelling", e.field);
+}
+
+/// Builds twice: a builder must be deterministic, and a failure must be a typed error. Returns the
+/// text, or nullopt when the builder refused its inputs.
+template <class Builder>
+std::optional<std::string> stable_build(const Builder& b) {
+    const hermes::service::result<std::string> built = b.build();
+    const hermes::service::result<std::string> again = b.build();
+    FUZZ_CHECK(built.has_value() == again.has_value(), "build() is not deterministic");
+    if (!built) {
+        check_error(built.error());
+        FUZZ_CHECK(built.error() == again.error(), "build() errors differ between calls");
+        return std::nullopt;
+    }
+    FUZZ_CHECK(*built == *again, "build() is not byte-stable", *built);
+    return *built;
 }
 
 /// Reverses the specifier escaping of unquoted values: every "%%" becomes "%". A lone '%' (which the
