@@ -2,6 +2,7 @@
 // launchd property lists: the typed, validating writer (plist_builder).
 #pragma once
 
+#include <array>        // std::array, for enumerators()
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::int64_t, std::uint64_t
 #include <optional>     // std::optional
@@ -27,6 +28,12 @@ enum class process_type { background, standard, adaptive, interactive };
 [[nodiscard]] constexpr std::string_view to_string(process_type t) noexcept {
     constexpr std::string_view names[] = {"Background", "Standard", "Adaptive", "Interactive"};
     return names[static_cast<std::size_t>(t)];
+}
+
+/// Every process_type, for from_string<process_type> (enums.hpp).
+[[nodiscard]] constexpr std::array<process_type, 4> enumerators(process_type /*tag*/) noexcept {
+    using t = process_type;
+    return {t::background, t::standard, t::adaptive, t::interactive};
 }
 
 namespace detail {

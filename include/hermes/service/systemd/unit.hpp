@@ -2,6 +2,7 @@
 // systemd unit files: the typed, validating writer (unit_builder) and its enums.
 #pragma once
 
+#include <array>        // std::array, for enumerators()
 #include <chrono>       // std::chrono::milliseconds
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint32_t
@@ -49,6 +50,25 @@ enum class notify_access { none, main, exec, all };
 [[nodiscard]] constexpr std::string_view to_string(notify_access a) noexcept {
     constexpr std::string_view names[] = {"none", "main", "exec", "all"};
     return names[static_cast<std::size_t>(a)];
+}
+
+/// Every service_type, for from_string<service_type> (enums.hpp).
+[[nodiscard]] constexpr std::array<service_type, 6> enumerators(service_type /*tag*/) noexcept {
+    using t = service_type;
+    return {t::simple, t::exec, t::forking, t::oneshot, t::notify, t::idle};
+}
+/// Every restart_policy, for from_string<restart_policy>.
+[[nodiscard]] constexpr std::array<restart_policy, 7> enumerators(restart_policy /*tag*/) noexcept {
+    using p = restart_policy;
+    return {p::no, p::on_success, p::on_failure, p::on_abnormal, p::on_watchdog, p::on_abort, p::always};
+}
+/// Every kill_mode, for from_string<kill_mode>.
+[[nodiscard]] constexpr std::array<kill_mode, 4> enumerators(kill_mode /*tag*/) noexcept {
+    return {kill_mode::control_group, kill_mode::mixed, kill_mode::process, kill_mode::none};
+}
+/// Every notify_access, for from_string<notify_access>.
+[[nodiscard]] constexpr std::array<notify_access, 4> enumerators(notify_access /*tag*/) noexcept {
+    return {notify_access::none, notify_access::main, notify_access::exec, notify_access::all};
 }
 
 /// An Exec* argument that systemd fills in when it starts the process, e.g.
