@@ -143,8 +143,8 @@ TEST_CASE("systemd_unit_is_current: our generated units against themselves and u
         CHECK(hs::systemd_unit_is_current(ours, ours));
         CHECK(hs::systemd_unit_is_current(
             with_optional_directives(replace_all(ours, "RestartSec=5\n", "RestartSec=5\n")), ours));
-        // A unit upstream wrote is replaced once (ExecReload= spelling, the blank line), then stable.
-        CHECK_FALSE(hs::systemd_unit_is_current(golden(std::string("upstream/") + name), ours));
+        // A unit upstream wrote is ours byte for byte (tests/parity.cpp has the other inputs).
+        CHECK(hs::systemd_unit_is_current(golden(std::string("upstream/") + name), ours));
     }
 }
 
@@ -174,8 +174,8 @@ TEST_CASE("launchd_plist_is_current: PATH is ignored, everything else is compare
     CHECK_FALSE(hs::launchd_plist_is_current(
         replace_all(ours, "<string>/home/alice/.hermes</string>", "<string>/srv/checkout</string>"), ours));
     CHECK_FALSE(hs::launchd_plist_is_current("", ours));
-    // upstream's own text: its comment and the blank line in EnvironmentVariables differ
-    CHECK_FALSE(hs::launchd_plist_is_current(golden("upstream/ai.hermes.gateway.plist"), ours));
+    // upstream's own text is ours byte for byte
+    CHECK(hs::launchd_plist_is_current(golden("upstream/ai.hermes.gateway.plist"), ours));
 }
 
 // =================================================================================================
@@ -249,13 +249,17 @@ TEST_CASE("systemd_unit_diff: Environment= is compared per variable", "[refresh]
     CHECK(hs::systemd_unit_diff(wsl, now).empty());
 }
 
-TEST_CASE("systemd_unit_diff: upstream's unit differs in ExecReload= only (plus layout)", "[refresh]") {
+TEST_CASE("systemd_unit_diff: upstream's unit has no differences; a quoted ExecReload= has one", "[refresh]") {
     const std::string ours = golden("hermes-gateway.system.service");
-    const auto changes = hs::systemd_unit_diff(golden("upstream/hermes-gateway.system.service"), ours);
+    CHECK(hs::systemd_unit_diff(golden("upstream/hermes-gateway.system.service"), ours).empty());
+    // the spelling this library wrote before it matched upstream's bytes
+    const auto changes = hs::systemd_unit_diff(
+        replace_all(ours, "ExecReload=/bin/kill -USR1 $MAINPID\n", "ExecReload=\"/bin/kill\" \"-USR1\" \"${MAINPID}\"\n"),
+        ours);
     REQUIRE(changes.size() == 1);
     CHECK(changes[0].key == "ExecReload");
-    CHECK(changes[0].old_values == strings{"/bin/kill -USR1 $MAINPID"});
-    CHECK(changes[0].new_values == strings{"\"/bin/kill\" \"-USR1\" \"${MAINPID}\""});
+    CHECK(changes[0].old_values == strings{"\"/bin/kill\" \"-USR1\" \"${MAINPID}\""});
+    CHECK(changes[0].new_values == strings{"/bin/kill -USR1 $MAINPID"});
 }
 
 TEST_CASE("systemd_unit_diff: a version A unit shows added and removed directives", "[refresh]") {
@@ -278,12 +282,12 @@ TEST_CASE("systemd_unit_diff: a version A unit shows added and removed directive
     strings keys;
     for (const auto& c : changes) keys.push_back(c.key);
     CHECK(keys == strings{"ExecStart", "Environment[PATH]", "Environment[HERMES_SUPERVISED_CHILD]",
-                          "SuccessExitStatus", "RestartPreventExitStatus", "ExecReload", "ExecStopPost",
-                          "TimeoutStopSec", "Environment[VIRTUAL_ENV]"});
+                          "SuccessExitStatus", "RestartPreventExitStatus", "ExecStopPost", "TimeoutStopSec",
+                          "Environment[VIRTUAL_ENV]"});
     CHECK(changes.back().new_values.empty());  // removed
     CHECK(changes[2].old_values.empty());      // added
-    CHECK(changes[7].old_values == strings{"210"});
-    CHECK(changes[7].new_values == strings{"70"});
+    CHECK(changes[6].old_values == strings{"210"});
+    CHECK(changes[6].new_values == strings{"70"});
 }
 
 TEST_CASE("systemd_unit_diff: an unparseable installed unit shows every directive as new", "[refresh]") {

@@ -346,6 +346,48 @@ status put_xml_text(Sink& sink, std::string_view value, const field_ref& field) 
     return {};
 }
 
+/// XML 1.0 character data with only the references well-formedness needs: `&` and `<`, `>` after
+/// `]]`, CR as `&#13;` (quotes stay as they are, as a template that writes the text raw has them);
+/// characters XML cannot carry refused.
+template <class Sink>
+status put_xml_chardata(Sink& sink, std::string_view value, const field_ref& field) {
+    std::size_t run = 0;  // start of the bytes not yet written (they need no escaping)
+    for (std::size_t pos = 0; pos < value.size();) {
+        const auto b = static_cast<unsigned char>(value[pos]);
+        const std::size_t at = pos;
+        if (b >= 0x80) {
+            const char32_t cp = decode_utf8(value, pos);
+            if (cp == invalid_code_point) return utf8_error(field, value, at);
+            if (cp == 0xFFFE || cp == 0xFFFF)
+                return make_error(errc::unrepresentable, std::string(field),
+                                  "contains the non-character " + describe_code_point(cp) + " at " +
+                                      describe_position(value, at) + ", which XML 1.0 cannot carry");
+            continue;
+        }
+        std::string_view reference;
+        if (b == '&') {
+            reference = "&amp;";
+        } else if (b == '<') {
+            reference = "&lt;";
+        } else if (b == '>' && at >= 2 && value.compare(at - 2, 2, "]]") == 0) {
+            reference = "&gt;";
+        } else if (b == '\r') {
+            reference = "&#13;";
+        } else if (b < 0x20 && b != '\n' && b != '\t') {
+            return char_error(errc::control_character, field, value, at, b,
+                              "XML 1.0 cannot carry it, not even as a character reference");
+        } else {
+            ++pos;
+            continue;
+        }
+        if (at > run) sink.put(value.substr(run, at - run));
+        sink.put(reference);
+        run = ++pos;
+    }
+    if (value.size() > run) sink.put(value.substr(run));
+    return {};
+}
+
 // ---- names -------------------------------------------------------------------------------
 
 [[nodiscard]] inline unexpected_error name_error(const field_ref& field, std::string_view name,

@@ -230,6 +230,9 @@ class unit_writer {
         out_->append("]\n");
     }
 
+    /// An empty line inside a section (layout only: systemd skips it).
+    void blank_line() { out_->push_back('\n'); }
+
     status literal(std::string_view key, std::string_view v) {
         return line(key, [&] { return put_literal(sink_, v, key); });
     }
