@@ -738,9 +738,10 @@ int status(facts& f, const options& opt, kind k) {
     std::string out;
     const int rc = run(show, &out);
     if (rc != 0) return fail(joined_words(show) + " failed with exit status " + std::to_string(rc));
-    std::string line;
-    for (const std::string& l : split(out, '\n'))
-        if (!l.empty()) line += (line.empty() ? "" : " ") + l;
+    std::string line;  // in this order, whatever order systemctl prints them in
+    for (const std::string key : {"ActiveState=", "SubState=", "NRestarts="})
+        for (const std::string& l : split(out, '\n'))
+            if (l.rfind(key, 0) == 0) line += (line.empty() ? "" : " ") + l;
     std::printf("systemd: %s\n", line.c_str());
     return current ? 0 : 1;
 }

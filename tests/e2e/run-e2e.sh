@@ -727,6 +727,9 @@ smoke() {
 
 # ---------------------------------------------------------------------------------------------------------
 
+# shellcheck source=cases_installer.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cases_installer.sh" # cases 10-14: the example installer
+
 cmd=$1
 shift
 case $cmd in
@@ -736,7 +739,7 @@ case $cmd in
         if nothing_left; then log "teardown: nothing left behind (no mounts, processes or cgroups)"; else die "teardown left the above behind"; fi
         ;;
     case)
-        [ $# -eq 1 ] && [[ $1 =~ ^[1-6]$ ]] || { echo "usage: run-e2e.sh ... case N (1..6)" >&2; exit 2; }
+        [ $# -eq 1 ] && [[ $1 =~ ^[0-9]+$ ]] && declare -F "case_$1" >/dev/null || { echo "usage: run-e2e.sh ... case N (a case_N of this script or its case files)" >&2; exit 2; }
         run_case "$1"
         ;;
     all)
