@@ -3,19 +3,19 @@
 // machine's facts by upstream hermes-agent's rules (HOME, HERMES_HOME, the interpreter, PATH, the target
 // account), asks the library for the unit or plist, and does the I/O the library never does: atomic
 // writes, systemctl. Run with --help for the commands.
-#include <fcntl.h>      // open, openat, O_*
-#include <grp.h>        // getgrgid
-#include <pwd.h>        // getpwnam, getpwuid
-#include <sys/stat.h>   // stat, fstat, mkdirat, fchmod
-#include <sys/wait.h>   // waitpid
-#include <unistd.h>     // fork, execvp, pipe, fsync, geteuid, access
+#include <fcntl.h>     // open, openat, O_*
+#include <grp.h>       // getgrgid
+#include <pwd.h>       // getpwnam, getpwuid
+#include <sys/stat.h>  // stat, fstat, mkdirat, fchmod
+#include <sys/wait.h>  // waitpid
+#include <unistd.h>    // fork, execvp, pipe, fsync, geteuid, access
 
-#include <cerrno>       // errno
-#include <climits>      // PATH_MAX
-#include <csignal>      // std::signal, SIGXFSZ
-#include <cstdio>       // std::printf, std::fprintf
-#include <cstdlib>      // std::getenv, realpath, mkstemp
-#include <cstring>      // std::strerror
+#include <cerrno>   // errno
+#include <climits>  // PATH_MAX
+#include <csignal>  // std::signal, SIGXFSZ
+#include <cstdio>   // std::printf, std::fprintf
+#include <cstdlib>  // std::getenv, realpath, mkstemp
+#include <cstring>  // std::strerror
 #include <hermes/service/gateway.hpp>
 #include <hermes/service/refresh.hpp>
 #include <optional>  // std::optional
@@ -169,8 +169,8 @@ struct facts {
     std::vector<std::string> service_dirs;  // _build_service_path_dirs()
     std::vector<std::string> wsl_dirs;      // the shell PATH's /mnt/... entries, under WSL
     std::optional<gw::system_identity> target;
-    std::string target_problem;             // why there is no target account
-    std::vector<std::string> bare_homes;    // homes that keep the bare service name
+    std::string target_problem;           // why there is no target account
+    std::vector<std::string> bare_homes;  // homes that keep the bare service name
 };
 
 bool under_wsl() {
@@ -228,7 +228,8 @@ hs::result<facts> gather(const options& opt) {
     if (suffix != nullptr) in.data_dir_suffix = suffix;
     if (const char* h = std::getenv("HERMES_HOME")) {
         std::string v = h;
-        if (!v.empty() && v.front() != '/' && v.front() != '~' && v.find_first_not_of(" \t\n") != std::string::npos)
+        if (!v.empty() && v.front() != '/' && v.front() != '~' &&
+            v.find_first_not_of(" \t\n") != std::string::npos)
             v = absolute(v);  // upstream resolve()s it; the library takes absolute paths
         in.hermes_home_env = v;
     }
@@ -248,12 +249,14 @@ hs::result<facts> gather(const options& opt) {
     f.hermes_home = resolved(*home);
     f.hermes_home_is_dir = is_dir(f.hermes_home);
     if (const char* sudo_user = env_or_null("SUDO_USER"); sudo_user != nullptr && ::geteuid() == 0)
-        if (auto su = account(sudo_user); su && su->uid != 0) f.bare_homes.push_back(resolved(su->home + "/.hermes"));
+        if (auto su = account(sudo_user); su && su->uid != 0)
+            f.bare_homes.push_back(resolved(su->home + "/.hermes"));
 
     // The checkout and the interpreter (upstream: PROJECT_ROOT, get_python_path()).
-    f.install.project_root = resolved(opt.project_root != nullptr                  ? opt.project_root
-                                      : is_dir(f.hermes_home_env + "/hermes-agent") ? f.hermes_home_env + "/hermes-agent"
-                                                                                    : current_dir());
+    f.install.project_root =
+        resolved(opt.project_root != nullptr                   ? opt.project_root
+                 : is_dir(f.hermes_home_env + "/hermes-agent") ? f.hermes_home_env + "/hermes-agent"
+                                                               : current_dir());
     if (opt.python != nullptr) {
         f.install.python = absolute(opt.python);
     } else if (is_executable_file(f.install.project_root + "/venv/bin/python")) {
@@ -267,8 +270,8 @@ hs::result<facts> gather(const options& opt) {
     }
 
     // _build_service_path_dirs(): the Node tool directories of the checkout and HERMES_HOME.
-    for (const std::string& d : {f.install.project_root + "/node_modules/.bin", f.hermes_home_env + "/node/bin",
-                                 f.hermes_home_env + "/node_modules/.bin"})
+    for (const std::string& d : {f.install.project_root + "/node_modules/.bin",
+                                 f.hermes_home_env + "/node/bin", f.hermes_home_env + "/node_modules/.bin"})
         if (is_dir(d)) add_unique(f.service_dirs, d);
     if (under_wsl())
         for (const std::string& e : shell_path_entries())
@@ -305,8 +308,8 @@ hs::result<std::string> render(const facts& f, const options& opt, kind k) {
         std::vector<std::string> path = f.service_dirs;
         for (const std::string& d : node_dirs(f.hermes_home_env, path)) path.push_back(d);
         for (const std::string& e : shell_path_entries()) path.push_back(e);
-        gw::plist_options o = gw::agent_plist_options(f.install, f.hermes_home, f.native_home, f.hermes_home_env,
-                                                      f.hermes_home_is_dir, path);
+        gw::plist_options o = gw::agent_plist_options(f.install, f.hermes_home, f.native_home,
+                                                      f.hermes_home_env, f.hermes_home_is_dir, path);
         o.tmpdir = f.tmpdir;
         o.allow_temporary_home = opt.allow_temporary_home;
         return gw::launchd_plist(o);
@@ -330,7 +333,8 @@ hs::result<std::string> render(const facts& f, const options& opt, kind k) {
         std::vector<std::string> path = f.service_dirs;
         for (const std::string& d : user_local_dirs(f.target->home, seen)) path.push_back(d);
         for (const std::string& d : f.wsl_dirs) add_unique(path, d);
-        o = gw::system_unit_options(f.install, f.hermes_home_env, f.caller_home, *f.target, path, target_node);
+        o = gw::system_unit_options(f.install, f.hermes_home_env, f.caller_home, *f.target, path,
+                                    target_node);
     }
     o.tmpdir = f.tmpdir;
     o.allow_temporary_home = opt.allow_temporary_home;
@@ -338,8 +342,8 @@ hs::result<std::string> render(const facts& f, const options& opt, kind k) {
 }
 
 std::string unit_name(const facts& f, kind k) {
-    return gw::systemd_service_name(gw::service_suffix(f.hermes_home, f.native_home,
-                                                       k == kind::system ? f.bare_homes : std::vector<std::string>{})) +
+    return gw::systemd_service_name(gw::service_suffix(
+               f.hermes_home, f.native_home, k == kind::system ? f.bare_homes : std::vector<std::string>{})) +
            ".service";
 }
 
@@ -396,7 +400,8 @@ std::string open_safe_dir(const std::string& dir, bool create, fd_guard& out, st
             }
             if (next < 0)
                 return errno == ELOOP || errno == ENOTDIR
-                           ? so_far + " changed into a symlink or a file while it was opened; refusing to write"
+                           ? so_far +
+                                 " changed into a symlink or a file while it was opened; refusing to write"
                            : "cannot open " + so_far + ": " + std::strerror(errno);
             ::close(cur.fd);
             cur.fd = next;
@@ -407,11 +412,12 @@ std::string open_safe_dir(const std::string& dir, bool create, fd_guard& out, st
         const bool last = i == parts.size();
         if (st.st_uid != 0 && st.st_uid != ::geteuid())
             return "refusing to write into " + canonical + ": " + shown + " belongs to uid " +
-                   std::to_string(st.st_uid) + ", not to root or to you (uid " + std::to_string(::geteuid()) + ")";
+                   std::to_string(st.st_uid) + ", not to root or to you (uid " + std::to_string(::geteuid()) +
+                   ")";
         const bool sticky_root = (st.st_mode & S_ISVTX) != 0 && st.st_uid == 0;
         if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (last || !sticky_root))
-            return "refusing to write into " + canonical + ": " + shown + " is writable by other users (mode " +
-                   mode_text(st.st_mode) + ")";
+            return "refusing to write into " + canonical + ": " + shown +
+                   " is writable by other users (mode " + mode_text(st.st_mode) + ")";
     }
     out.fd = cur.fd;
     cur.fd = -1;
@@ -470,7 +476,8 @@ std::optional<std::string> pinned_home_of(const std::string& path) {
 /// Writes `text` as `dir/name`: an exclusive temporary file from mkstemp in the same directory, mode
 /// 0644, fsync, rename over the name (a symlink there is replaced, never followed), fsync of the
 /// directory. On failure the temporary file is removed and the old file is untouched.
-std::string write_atomically(int dirfd, const std::string& dir, const std::string& name, const std::string& text) {
+std::string write_atomically(int dirfd, const std::string& dir, const std::string& name,
+                             const std::string& text) {
     std::string tmpl = dir + "/." + name + ".XXXXXX";
     std::vector<char> path(tmpl.begin(), tmpl.end());
     path.push_back('\0');
@@ -496,7 +503,8 @@ std::string write_atomically(int dirfd, const std::string& dir, const std::strin
     if (::close(closing) != 0) return fail("cannot close " + std::string(path.data()));
     if (::renameat(dirfd, base.c_str(), dirfd, name.c_str()) != 0)
         return fail("cannot rename " + std::string(path.data()) + " to " + name);
-    if (::fsync(dirfd) != 0) return "wrote " + dir + "/" + name + " but cannot flush " + dir + ": " + std::strerror(errno);
+    if (::fsync(dirfd) != 0)
+        return "wrote " + dir + "/" + name + " but cannot flush " + dir + ": " + std::strerror(errno);
     return {};
 }
 
@@ -590,7 +598,8 @@ int step(const options& opt, const std::vector<std::string>& argv) {
     std::fflush(stdout);
     const int rc = run(argv);
     if (rc == 0) return 0;
-    return fail(joined_words(argv) + (rc == 127 ? " could not be started" : " failed with exit status " + std::to_string(rc)));
+    return fail(joined_words(argv) +
+                (rc == 127 ? " could not be started" : " failed with exit status " + std::to_string(rc)));
 }
 
 /// What the unit commands share: the unit's directory (checked), name, path and current contents.
@@ -635,9 +644,11 @@ int install(facts& f, const options& opt, kind k) {
         if (s.existing.state == existing_file::regular) {
             std::printf("%s differs from what install writes:\n", s.path.c_str());
             print_diff(s.existing.text, *text);
-            return fail("refusing to replace " + s.path + ": a different unit is installed there (--force replaces it)");
+            return fail("refusing to replace " + s.path +
+                        ": a different unit is installed there (--force replaces it)");
         }
-        return fail("refusing to replace " + s.path + ": it is " + s.existing.what + " (--force replaces it)");
+        return fail("refusing to replace " + s.path + ": it is " + s.existing.what +
+                    " (--force replaces it)");
     }
     if (same) {
         std::printf("%s is already installed and current\n", s.path.c_str());
@@ -659,7 +670,8 @@ int refresh(facts& f, const options& opt, kind k) {
     if (s.existing.state == existing_file::missing)
         return fail(s.path + " is not installed; run install first");
     if (s.existing.state == existing_file::other)
-        return fail("refusing to refresh " + s.path + ": it is " + s.existing.what + " (install --force replaces it)");
+        return fail("refusing to refresh " + s.path + ": it is " + s.existing.what +
+                    " (install --force replaces it)");
     adopt_unit_user(f, opt, k, s.existing);
     const auto text = render(f, opt, k);
     if (!text) return fail(to_string(text.error()));
@@ -691,12 +703,14 @@ int uninstall(facts& f, const options& opt, kind k) {
     if (s.existing.state == existing_file::regular && !opt.force) {
         // upstream's _systemd_unit_belongs_to_current_home: never remove another home's unit
         const auto pinned = hs::pinned_hermes_home(s.existing.text);
-        const std::string ours = k == kind::system && f.target
-                                     ? gw::hermes_home_for_target_user(f.hermes_home_env, f.caller_home, f.target->home)
-                                     : f.hermes_home;
+        const std::string ours =
+            k == kind::system && f.target
+                ? gw::hermes_home_for_target_user(f.hermes_home_env, f.caller_home, f.target->home)
+                : f.hermes_home;
         if (pinned && resolved(*pinned) != resolved(ours))
-            return fail("refusing to uninstall " + s.path + ": it pins HERMES_HOME=" + hs::detail::printable(*pinned) +
-                        ", not " + hs::detail::printable(ours) + " (--force removes it anyway)");
+            return fail("refusing to uninstall " + s.path +
+                        ": it pins HERMES_HOME=" + hs::detail::printable(*pinned) + ", not " +
+                        hs::detail::printable(ours) + " (--force removes it anyway)");
     }
     if (!opt.dry_run && systemctl_missing()) return fail("systemctl is not on PATH; nothing was removed");
     if (step(opt, systemctl(k, {"disable", "--now", s.name})) != 0) return 1;
@@ -729,7 +743,8 @@ int status(facts& f, const options& opt, kind k) {
         std::printf("definition: stale\n");
         print_diff(s.existing.text, *text);
     }
-    const std::vector<std::string> show = systemctl(k, {"show", "-p", "ActiveState", "-p", "SubState", "-p", "NRestarts", s.name});
+    const std::vector<std::string> show =
+        systemctl(k, {"show", "-p", "ActiveState", "-p", "SubState", "-p", "NRestarts", s.name});
     if (opt.dry_run) {
         std::printf("would run: %s\n", joined_words(show).c_str());
         return current ? 0 : 1;
@@ -763,7 +778,8 @@ int print_check_diff(const facts& f, const options& opt) {
         return 0;
     }
     const kind k = opt.only.value_or(kind::user);
-    if (opt.command == "diff" && k == kind::launchd) return fail("diff compares systemd units; use check --launchd");
+    if (opt.command == "diff" && k == kind::launchd)
+        return fail("diff compares systemd units; use check --launchd");
     const std::string path = opt.file != nullptr ? opt.file : installed_path(f, opt, k);
     const auto generated = render(f, opt, k);
     if (!generated) return fail(to_string(generated.error()));
@@ -774,7 +790,8 @@ int print_check_diff(const facts& f, const options& opt) {
     }
     const bool current = k == kind::launchd ? hs::launchd_plist_is_current(*installed, *generated)
                                             : hs::systemd_unit_is_current(*installed, *generated);
-    if (opt.command == "check") std::printf("%s: %s\n", path.c_str(), current ? "current" : "stale, rewrite it");
+    if (opt.command == "check")
+        std::printf("%s: %s\n", path.c_str(), current ? "current" : "stale, rewrite it");
     if (k != kind::launchd && (opt.command == "diff" || !current)) print_diff(*installed, *generated);
     return opt.command == "check" && !current ? 1 : 0;
 }
@@ -787,7 +804,8 @@ int usage_error(const std::string& what) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::signal(SIGXFSZ, SIG_IGN);  // a file-size limit is a write error (and a removed temp file), not a crash
+    std::signal(SIGXFSZ,
+                SIG_IGN);  // a file-size limit is a write error (and a removed temp file), not a crash
     options opt;
     int first = 1;
     if (argc > 1 && argv[1][0] != '-') {
@@ -810,15 +828,19 @@ int main(int argc, char** argv) {
             opt.force = true;
         } else if (a == "--run-as" || a == "--python" || a == "--project-root" || a == "--unit-dir") {
             if (i + 1 >= argc) return usage_error(a + " needs a value");
-            (a == "--run-as" ? opt.run_as : a == "--python" ? opt.python : a == "--project-root" ? opt.project_root : opt.unit_dir) =
-                argv[++i];
-        } else if (a.rfind("-", 0) != 0 && opt.file == nullptr && (opt.command == "check" || opt.command == "diff")) {
+            (a == "--run-as"         ? opt.run_as
+             : a == "--python"       ? opt.python
+             : a == "--project-root" ? opt.project_root
+                                     : opt.unit_dir) = argv[++i];
+        } else if (a.rfind("-", 0) != 0 && opt.file == nullptr &&
+                   (opt.command == "check" || opt.command == "diff")) {
             opt.file = argv[i];
         } else {
             return usage_error("unknown argument " + a);
         }
     }
-    const std::vector<std::string> commands = {"print", "check", "diff", "install", "refresh", "uninstall", "status"};
+    const std::vector<std::string> commands = {"print",   "check",     "diff",  "install",
+                                               "refresh", "uninstall", "status"};
     if (!contains(commands, opt.command)) return usage_error("unknown command " + opt.command);
     const bool unit_command = opt.command != "print" && opt.command != "check" && opt.command != "diff";
     if (unit_command && opt.only == kind::launchd)
@@ -826,10 +848,11 @@ int main(int argc, char** argv) {
     auto f = gather(opt);
     if (!f) return fail(to_string(f.error()));
     if (!f->hermes_home_is_dir && opt.only != kind::system)
-        std::fprintf(stderr,
-                     "note: HERMES_HOME %s is not an existing directory; the user unit and plist fall back to "
-                     "the checkout %s as WorkingDirectory (create HERMES_HOME to anchor them)\n",
-                     f->hermes_home.c_str(), f->install.project_root.c_str());
+        std::fprintf(
+            stderr,
+            "note: HERMES_HOME %s is not an existing directory; the user unit and plist fall back to "
+            "the checkout %s as WorkingDirectory (create HERMES_HOME to anchor them)\n",
+            f->hermes_home.c_str(), f->install.project_root.c_str());
     const kind k = opt.only.value_or(kind::user);
     if (opt.command == "install") return install(*f, opt, k);
     if (opt.command == "refresh") return refresh(*f, opt, k);

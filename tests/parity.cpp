@@ -29,7 +29,10 @@ using hermes_test::replace_all;
 
 // ---- upstream's staleness normalisers (reference §4), as a test oracle ----------------------------
 
-bool py_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || (c >= '\x1c' && c <= '\x1f'); }
+bool py_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ||
+           (c >= '\x1c' && c <= '\x1f');
+}
 
 /// Python's str.splitlines() for ASCII text (\n, \r, \r\n, \v, \f, \x1c-\x1e).
 std::vector<std::string> py_splitlines(const std::string& text) {
@@ -107,16 +110,16 @@ bool upstream_plist_current(const std::string& installed, const std::string& exp
 const std::string native = "/home/alice/.hermes";
 const std::string work = "/home/alice/.hermes/profiles/work";
 const std::string foreign = "/srv/hermes-data";
-const std::string percent = "/home/alice/Hermes 50%off";  // a space and a `%` (`%o` is a specifier)
+const std::string percent = "/home/alice/Hermes 50%off";    // a space and a `%` (`%o` is a specifier)
 const std::string node_dir = "/home/alice/Node Tools/bin";  // `node` found here, via the shell's PATH
-const g::installation venv{"/home/alice/.hermes/hermes-agent/venv/bin/python", "/home/alice/.hermes/hermes-agent",
-                           false};
+const g::installation venv{"/home/alice/.hermes/hermes-agent/venv/bin/python",
+                           "/home/alice/.hermes/hermes-agent", false};
 const g::system_identity alice{"alice", "alice", "/home/alice", 1000};
 const std::vector<std::string> shell_path = {"/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin"};
 
 struct parity_case {
-    std::string file;    // tests/golden/<file> (ours) and tests/golden/upstream/<file>
-    std::string input;   // which of the seven
+    std::string file;   // tests/golden/<file> (ours) and tests/golden/upstream/<file>
+    std::string input;  // which of the seven
     bool plist;
     g::unit_options unit;
     g::plist_options agent;
@@ -131,11 +134,13 @@ std::vector<parity_case> cases() {
     std::vector<parity_case> c;
     const auto user = [&](const std::string& file, const std::string& input, const std::string& home,
                           std::vector<std::string> path = {}) {
-        c.push_back({file, input, false, g::user_unit_options(venv, home, native, true, std::move(path)), {}});
+        c.push_back(
+            {file, input, false, g::user_unit_options(venv, home, native, true, std::move(path)), {}});
     };
     const auto agent = [&](const std::string& file, const std::string& input, const std::string& home,
                            std::vector<std::string> path) {
-        c.push_back({file, input, true, {}, g::agent_plist_options(venv, home, native, {}, true, std::move(path))});
+        c.push_back(
+            {file, input, true, {}, g::agent_plist_options(venv, home, native, {}, true, std::move(path))});
     };
     const auto system = [&](const std::string& file, const std::string& input, const std::string& root_home) {
         c.push_back({file, input, false, g::system_unit_options(venv, root_home, "/root", alice), {}});
@@ -147,7 +152,8 @@ std::vector<parity_case> cases() {
     user("hermes-gateway-612c142a.user.service", "3 foreign HERMES_HOME", foreign);
     agent("ai.hermes.gateway-612c142a.plist", "3 foreign HERMES_HOME", foreign, with_shell({}));
     system("hermes-gateway.system.service", "4 root installs for alice", "/root/.hermes");
-    system("hermes-gateway-work.system.service", "5 root installs for alice, profile", "/root/.hermes/profiles/work");
+    system("hermes-gateway-work.system.service", "5 root installs for alice, profile",
+           "/root/.hermes/profiles/work");
     user("hermes-gateway-07271382.user.service", "6 HERMES_HOME with a space and a %", percent);
     agent("ai.hermes.gateway-07271382.plist", "6 HERMES_HOME with a space and a %", percent, with_shell({}));
     user("hermes-gateway-node.user.service", "7 node in a PATH entry with a space", native, {node_dir});
@@ -193,10 +199,10 @@ TEST_CASE("parity: upstream's bytes wherever upstream is right", "[gateway][gold
         if (c.file == "hermes-gateway-07271382.user.service") {
             // Upstream leaves `%` raw on these two lines; systemd reads `%o` as a specifier there.
             CHECK(differing_lines(upstream, ours) ==
-                  std::vector<std::string>{
-                      "WorkingDirectory=/home/alice/Hermes 50%off  ->  WorkingDirectory=/home/alice/Hermes 50%%off",
-                      "Environment=\"HERMES_HOME=/home/alice/Hermes 50%off\"  ->  "
-                      "Environment=\"HERMES_HOME=/home/alice/Hermes 50%%off\""});
+                  std::vector<std::string>{"WorkingDirectory=/home/alice/Hermes 50%off  ->  "
+                                           "WorkingDirectory=/home/alice/Hermes 50%%off",
+                                           "Environment=\"HERMES_HOME=/home/alice/Hermes 50%off\"  ->  "
+                                           "Environment=\"HERMES_HOME=/home/alice/Hermes 50%%off\""});
         } else {
             CHECK(ours == upstream);
         }
@@ -239,14 +245,17 @@ TEST_CASE("parity: our refresh check and upstream's normalisers judge the same e
         {"CRLF line ends", replace_all(unit, "\n", "\r\n")},
         {"trailing spaces", replace_all(unit, "\n", "  \n")},
         {"surrounding blank lines", "\n\n" + unit + "\n\n"},
-        {"RestartSteps= and RestartMaxDelaySec= added", replace_all(unit, "RestartSec=5\n",
-                                                                   "RestartSec=5\nRestartSteps=5\nRestartMaxDelaySec=60\n")},
-        {"the blank line before HERMES_HOME dropped", replace_all(unit, "\n\nEnvironment=\"HERMES_HOME", "\nEnvironment=\"HERMES_HOME")},
+        {"RestartSteps= and RestartMaxDelaySec= added",
+         replace_all(unit, "RestartSec=5\n", "RestartSec=5\nRestartSteps=5\nRestartMaxDelaySec=60\n")},
+        {"the blank line before HERMES_HOME dropped",
+         replace_all(unit, "\n\nEnvironment=\"HERMES_HOME", "\nEnvironment=\"HERMES_HOME")},
         {"WorkingDirectory= a checkout", replace_all(unit, "WorkingDirectory=/home/alice/.hermes\n",
                                                      "WorkingDirectory=/home/alice/.hermes/hermes-agent\n")},
         {"RestartSec=10", replace_all(unit, "RestartSec=5\n", "RestartSec=10\n")},
-        {"ExecReload quoted", replace_all(unit, "ExecReload=/bin/kill -USR1 $MAINPID", "ExecReload=\"/bin/kill\" \"-USR1\" \"${MAINPID}\"")},
-        {"a PATH entry added", replace_all(unit, "PATH=/usr/local/sbin", "PATH=/home/alice/.local/bin:/usr/local/sbin")},
+        {"ExecReload quoted", replace_all(unit, "ExecReload=/bin/kill -USR1 $MAINPID",
+                                          "ExecReload=\"/bin/kill\" \"-USR1\" \"${MAINPID}\"")},
+        {"a PATH entry added",
+         replace_all(unit, "PATH=/usr/local/sbin", "PATH=/home/alice/.local/bin:/usr/local/sbin")},
     };
     for (const edit& e : unit_edits) {
         INFO(e.what);
@@ -257,8 +266,9 @@ TEST_CASE("parity: our refresh check and upstream's normalisers judge the same e
         {"four-space lines emptied", replace_all(plist, "\n    \n", "\n\n")},
         {"another PATH", replace_all(plist, "<string>/usr/local/bin:", "<string>/opt/bin:/usr/local/bin:")},
         {"the comment dropped", std::regex_replace(plist, std::regex(R"(    <!--[\s\S]*?-->\n)"), "")},
-        {"WorkingDirectory a checkout", replace_all(plist, "<string>/home/alice/.hermes</string>\n    \n    <key>Env",
-                                                    "<string>/srv/checkout</string>\n    \n    <key>Env")},
+        {"WorkingDirectory a checkout",
+         replace_all(plist, "<string>/home/alice/.hermes</string>\n    \n    <key>Env",
+                     "<string>/srv/checkout</string>\n    \n    <key>Env")},
     };
     for (const edit& e : plist_edits) {
         INFO(e.what);
@@ -266,20 +276,24 @@ TEST_CASE("parity: our refresh check and upstream's normalisers judge the same e
     }
 }
 
-TEST_CASE("parity: what systemd 252 reads from upstream's `%` line and from ours", "[gateway][oracle][parity]") {
+TEST_CASE("parity: what systemd 252 reads from upstream's `%` line and from ours",
+          "[gateway][oracle][parity]") {
     if (auto why = o::systemd_unavailable()) HERMES_SKIP(*why);
     const std::string name = "hermes-gateway-07271382.service";
     const std::vector<std::string> stubs = {venv.python};
     const o::systemd_view upstream =
         o::verify_unit(golden("upstream/hermes-gateway-07271382.user.service"), name, false, stubs);
-    const o::systemd_view ours = o::verify_unit(golden("hermes-gateway-07271382.user.service"), name, false, stubs);
-    INFO("upstream's WorkingDirectory= as systemd reads it: " << upstream.working_directory.value_or("(none)"));
+    const o::systemd_view ours =
+        o::verify_unit(golden("hermes-gateway-07271382.user.service"), name, false, stubs);
+    INFO("upstream's WorkingDirectory= as systemd reads it: "
+         << upstream.working_directory.value_or("(none)"));
     CHECK(ours.working_directory == std::optional<std::string>(percent));
     CHECK(upstream.working_directory != std::optional<std::string>(percent));
     bool ours_home = false;
     bool upstream_home = false;
     for (const auto& [k, v] : ours.environment) ours_home = ours_home || (k == "HERMES_HOME" && v == percent);
-    for (const auto& [k, v] : upstream.environment) upstream_home = upstream_home || (k == "HERMES_HOME" && v == percent);
+    for (const auto& [k, v] : upstream.environment)
+        upstream_home = upstream_home || (k == "HERMES_HOME" && v == percent);
     CHECK(ours_home);
     CHECK_FALSE(upstream_home);
 }

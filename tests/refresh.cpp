@@ -249,13 +249,15 @@ TEST_CASE("systemd_unit_diff: Environment= is compared per variable", "[refresh]
     CHECK(hs::systemd_unit_diff(wsl, now).empty());
 }
 
-TEST_CASE("systemd_unit_diff: upstream's unit has no differences; a quoted ExecReload= has one", "[refresh]") {
+TEST_CASE("systemd_unit_diff: upstream's unit has no differences; a quoted ExecReload= has one",
+          "[refresh]") {
     const std::string ours = golden("hermes-gateway.system.service");
     CHECK(hs::systemd_unit_diff(golden("upstream/hermes-gateway.system.service"), ours).empty());
     // the spelling this library wrote before it matched upstream's bytes
-    const auto changes = hs::systemd_unit_diff(
-        replace_all(ours, "ExecReload=/bin/kill -USR1 $MAINPID\n", "ExecReload=\"/bin/kill\" \"-USR1\" \"${MAINPID}\"\n"),
-        ours);
+    const auto changes =
+        hs::systemd_unit_diff(replace_all(ours, "ExecReload=/bin/kill -USR1 $MAINPID\n",
+                                          "ExecReload=\"/bin/kill\" \"-USR1\" \"${MAINPID}\"\n"),
+                              ours);
     REQUIRE(changes.size() == 1);
     CHECK(changes[0].key == "ExecReload");
     CHECK(changes[0].old_values == strings{"\"/bin/kill\" \"-USR1\" \"${MAINPID}\""});

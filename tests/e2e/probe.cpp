@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "probe: cannot write %s: %s\n", final_path.c_str(), std::strerror(errno));
         return 1;
     }
-    // Standing in for the gateway's python, the ExecStopPost= run (module gateway.cgroup_cleanup) ends at once.
+    // Standing in for the gateway's python, the ExecStopPost= run (module gateway.cgroup_cleanup) ends at
+    // once.
     for (int i = 1; i < argc; ++i)
         if (std::strstr(argv[i], "gateway.cgroup_cleanup") != nullptr) return 0;
     for (;;) ::pause();  // until SIGTERM (default action: exit)

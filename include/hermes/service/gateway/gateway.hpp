@@ -14,13 +14,13 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
-#include "../detail/sha256.hpp"  // detail::sha256_hex, for the foreign-home suffix
-#include "../detail/utf8.hpp"    // detail::decode_utf8, for Python's repr()
-#include "../error.hpp"          // result, make_error
+#include "../detail/sha256.hpp"          // detail::sha256_hex, for the foreign-home suffix
+#include "../detail/utf8.hpp"            // detail::decode_utf8, for Python's repr()
+#include "../error.hpp"                  // result, make_error
 #include "../launchd/detail/writer.hpp"  // launchd::detail::plist_writer
-#include "../launchd/plist.hpp"           // launchd::detail::check_label, check_plist_path
-#include "../paths.hpp"          // lexically_normal, check_anchor_path, stable_service_working_dir
-#include "../systemd/unit.hpp"   // systemd::unit_builder, systemd::variable
+#include "../launchd/plist.hpp"          // launchd::detail::check_label, check_plist_path
+#include "../paths.hpp"                  // lexically_normal, check_anchor_path, stable_service_working_dir
+#include "../systemd/unit.hpp"           // systemd::unit_builder, systemd::variable
 
 namespace hermes::service {
 inline namespace v1 {
@@ -819,25 +819,27 @@ inline constexpr std::string_view throttle_comment[] = {
     const std::string out_log = log_dir + "/gateway.log";
     const std::string err_log = log_dir + "/gateway.error.log";
 
-    std::size_t estimate = 1600 + label.size() + choice->path.size() + path_value->size() + hermes_home.size() +
-                           out_log.size() + err_log.size();
+    std::size_t estimate = 1600 + label.size() + choice->path.size() + path_value->size() +
+                           hermes_home.size() + out_log.size() + err_log.size();
     for (const std::string& a : o.program_arguments) estimate += a.size() + 28;
     std::string out;
     out.reserve(estimate + estimate / 4);
 
-    using launchd::detail::xml_escape;
     using hermes::service::detail::field_ref;
+    using launchd::detail::xml_escape;
     constexpr std::string_view in1 = "    ";
     constexpr std::string_view in2 = "        ";
     launchd::detail::plist_writer w(out);
     w.begin();
     w.key(in1, "Label");
-    if (auto ok = w.string(in1, label, "Label", xml_escape::minimal); !ok) return unexpected_error(ok.error());
+    if (auto ok = w.string(in1, label, "Label", xml_escape::minimal); !ok)
+        return unexpected_error(ok.error());
     w.layout("");
     w.key(in1, "ProgramArguments");
     w.open(in1, "array");
     for (std::size_t i = 0; i < o.program_arguments.size(); ++i)
-        if (auto ok = w.string(in2, o.program_arguments[i], field_ref("ProgramArguments", i), xml_escape::all);
+        if (auto ok =
+                w.string(in2, o.program_arguments[i], field_ref("ProgramArguments", i), xml_escape::all);
             !ok)
             return unexpected_error(ok.error());
     w.close(in1, "array");
@@ -849,11 +851,13 @@ inline constexpr std::string_view throttle_comment[] = {
     w.key(in1, "EnvironmentVariables");
     w.open(in1, "dict");
     w.key(in2, "PATH");
-    if (auto ok = w.string(in2, *path_value, field_ref("EnvironmentVariables", "PATH"), xml_escape::minimal); !ok)
+    if (auto ok = w.string(in2, *path_value, field_ref("EnvironmentVariables", "PATH"), xml_escape::minimal);
+        !ok)
         return unexpected_error(ok.error());
     w.layout("");
     w.key(in2, "HERMES_HOME");
-    if (auto ok = w.string(in2, hermes_home, field_ref("EnvironmentVariables", "HERMES_HOME"), xml_escape::minimal);
+    if (auto ok =
+            w.string(in2, hermes_home, field_ref("EnvironmentVariables", "HERMES_HOME"), xml_escape::minimal);
         !ok)
         return unexpected_error(ok.error());
     w.key(in2, "HERMES_SUPERVISED_CHILD");

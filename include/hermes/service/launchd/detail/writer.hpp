@@ -55,7 +55,9 @@ class plist_writer {
         return {};
     }
     /// `<integer>value</integer>`.
-    void integer(std::string_view indent, unsigned value) { tagged(indent, "integer", std::to_string(value)); }
+    void integer(std::string_view indent, unsigned value) {
+        tagged(indent, "integer", std::to_string(value));
+    }
     /// `<true/>` or `<false/>`.
     void boolean(std::string_view indent, bool value) {
         out_->append(indent).append(value ? "<true/>\n" : "<false/>\n");
