@@ -84,7 +84,7 @@ std::string absolute(const std::string& p) {
 
 /// pathlib's resolve(strict=False): symlinks resolved as far as the path exists, the rest kept.
 std::string resolved(const std::string& p) {
-    const std::string path = hs::lexically_normal(absolute(p));
+    std::string path = hs::lexically_normal(absolute(p));
     char buf[PATH_MAX];
     if (::realpath(path.c_str(), buf) != nullptr) return buf;
     const std::size_t slash = path.rfind('/');
@@ -113,7 +113,9 @@ std::vector<std::string> shell_path_entries() {
 /// shutil.which(name)'s directory as PATH spells it (symlinks not resolved: upstream #48700).
 std::optional<std::string> which_dir(const std::string& name) {
     for (const std::string& dir : shell_path_entries())
-        if (!dir.empty() && dir.front() == '/' && is_executable_file(dir + "/" + name)) return dir;
+        if (!dir.empty() && dir.front() == '/' &&
+            is_executable_file(std::string(dir).append("/").append(name)))
+            return dir;
     return std::nullopt;
 }
 
@@ -411,13 +413,24 @@ std::string open_safe_dir(const std::string& dir, bool create, fd_guard& out, st
         const std::string shown = so_far.empty() ? "/" : so_far;
         const bool last = i == parts.size();
         if (st.st_uid != 0 && st.st_uid != ::geteuid())
-            return "refusing to write into " + canonical + ": " + shown + " belongs to uid " +
-                   std::to_string(st.st_uid) + ", not to root or to you (uid " + std::to_string(::geteuid()) +
-                   ")";
+            return std::string("refusing to write into ")
+                .append(canonical)
+                .append(": ")
+                .append(shown)
+                .append(" belongs to uid ")
+                .append(std::to_string(st.st_uid))
+                .append(", not to root or to you (uid ")
+                .append(std::to_string(::geteuid()))
+                .append(")");
         const bool sticky_root = (st.st_mode & S_ISVTX) != 0 && st.st_uid == 0;
         if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (last || !sticky_root))
-            return "refusing to write into " + canonical + ": " + shown +
-                   " is writable by other users (mode " + mode_text(st.st_mode) + ")";
+            return std::string("refusing to write into ")
+                .append(canonical)
+                .append(": ")
+                .append(shown)
+                .append(" is writable by other users (mode ")
+                .append(mode_text(st.st_mode))
+                .append(")");
     }
     out.fd = cur.fd;
     cur.fd = -1;
@@ -537,6 +550,7 @@ int run(const std::vector<std::string>& argv, std::string* captured = nullptr) {
             ::close(pipe_fds[1]);
         }
         std::vector<char*> args;
+        args.reserve(argv.size() + 1);
         for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);
         ::execvp(args[0], args.data());
@@ -832,7 +846,7 @@ int main(int argc, char** argv) {
              : a == "--python"       ? opt.python
              : a == "--project-root" ? opt.project_root
                                      : opt.unit_dir) = argv[++i];
-        } else if (a.rfind("-", 0) != 0 && opt.file == nullptr &&
+        } else if (a.rfind('-', 0) != 0 && opt.file == nullptr &&
                    (opt.command == "check" || opt.command == "diff")) {
             opt.file = argv[i];
         } else {

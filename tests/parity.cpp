@@ -253,7 +253,7 @@ TEST_CASE("parity: our refresh check and upstream's normalisers judge the same e
                                                      "WorkingDirectory=/home/alice/.hermes/hermes-agent\n")},
         {"RestartSec=10", replace_all(unit, "RestartSec=5\n", "RestartSec=10\n")},
         {"ExecReload quoted", replace_all(unit, "ExecReload=/bin/kill -USR1 $MAINPID",
-                                          "ExecReload=\"/bin/kill\" \"-USR1\" \"${MAINPID}\"")},
+                                          R"(ExecReload="/bin/kill" "-USR1" "${MAINPID}")")},
         {"a PATH entry added",
          replace_all(unit, "PATH=/usr/local/sbin", "PATH=/home/alice/.local/bin:/usr/local/sbin")},
     };

@@ -530,10 +530,10 @@ case_2() {
         expect "systemctl status" "$active" "Active: active (running)"
         "$UNITS" check-record "$SHARE/out/rec.$pid2" cwd="$G_HOME" env:HERMES_HOME="$G_HOME" | sed 's/^/    /'
         [ "${PIPESTATUS[0]}" = 0 ] || FAILED=1
-        # ExecReload="/bin/kill" "-USR1" "${MAINPID}": systemd expands ${MAINPID} at exec time.
+        # ExecReload=/bin/kill -USR1 $MAINPID (as upstream writes it): systemd expands $MAINPID at exec time.
         C systemctl reload "$G_UNIT"
         got_usr1() { [ -f "$SHARE/out/usr1.$pid2" ]; }
-        expect "systemctl reload delivered SIGUSR1 to MainPID $pid2 (ExecReload with \${MAINPID})" \
+        expect "systemctl reload delivered SIGUSR1 to MainPID $pid2 (ExecReload with \$MAINPID)" \
             "$(poll 5 0.05 got_usr1 && echo yes || echo no)" yes
         # A crash is restarted by systemd itself (Restart=always) and comes back in HERMES_HOME as well.
         log "killing the main process: systemd restarts it"

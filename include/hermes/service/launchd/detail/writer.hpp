@@ -11,8 +11,7 @@
 
 namespace hermes::service {
 inline namespace v1 {
-namespace launchd {
-namespace detail {
+namespace launchd::detail {
 
 /// How a plist string is escaped.
 enum class xml_escape : unsigned char {
@@ -81,7 +80,6 @@ class plist_writer {
     hermes::service::detail::string_sink sink_;
 };
 
-}  // namespace detail
-}  // namespace launchd
+}  // namespace launchd::detail
 }  // namespace v1
 }  // namespace hermes::service
