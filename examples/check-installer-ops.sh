@@ -163,5 +163,17 @@ ok "--run-as root is taken as asked" '[[ $OUT == *"User=root"* && $OUT == *"woul
 run 1 install --system --dry-run --run-as no-such-user-hermes "${ARGS[@]}"
 ok "an unknown account: one line" '[[ $OUT == *"no such account: no-such-user-hermes"* ]]'
 
+echo "== the facts upstream gathers: node's directory as PATH names it, ~/.local/bin (unit only)"
+mkdir -p "$WORK/Node Tools/real" "$WORK/Node Tools/bin" "$HOME/.local/bin"
+printf '#!/bin/sh\n' >"$WORK/Node Tools/real/node" && chmod 755 "$WORK/Node Tools/real/node"
+ln -sfn "../real/node" "$WORK/Node Tools/bin/node"
+UNIT_TEXT=$(PATH="$WORK/bin:$WORK/Node Tools/bin:/usr/bin:/bin" "$PROGRAM" print --user "${ARGS[@]}" 2>&1)
+ok "unit PATH: node's directory (symlink not resolved), then ~/.local/bin, then the fixed tail" \
+    '[[ $UNIT_TEXT == *"Environment=\"PATH=$WORK/Node Tools/bin:$HOME/.local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\""* ]]'
+PLIST_TEXT=$(PATH="$WORK/bin:$WORK/Node Tools/bin:/usr/bin:/bin" "$PROGRAM" print --launchd "${ARGS[@]}" 2>&1)
+ok "plist PATH: node's directory first, then the shell's PATH, no ~/.local/bin" \
+    '[[ $PLIST_TEXT == *"<string>$WORK/Node Tools/bin:$WORK/bin:/usr/bin:/bin:/sbin:/usr/sbin</string>"* ]]'
+rm -rf "$HOME/.local"
+
 if [ "$FAILED" = 0 ]; then echo "PASS"; else echo "FAILED"; fi
 exit "$FAILED"
