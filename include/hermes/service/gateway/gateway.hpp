@@ -20,7 +20,7 @@
 #include "../launchd/detail/writer.hpp"  // launchd::detail::plist_writer
 #include "../launchd/plist.hpp"          // launchd::detail::check_label, check_plist_path
 #include "../paths.hpp"                  // lexically_normal, check_anchor_path, stable_service_working_dir
-#include "../systemd/unit.hpp"           // systemd::unit_builder, systemd::variable
+#include "../systemd/unit.hpp"           // systemd::detail::unit_writer and the directive enums
 
 namespace hermes::service {
 inline namespace v1 {
