@@ -7,6 +7,7 @@
 // (ported below as a test oracle).
 #include <cstddef>
 #include <hermes/service/gateway.hpp>
+#include <hermes/service/launchd.hpp>
 #include <hermes/service/refresh.hpp>
 #include <hermes/service/systemd.hpp>
 #include <regex>
@@ -296,4 +297,30 @@ TEST_CASE("parity: what systemd 252 reads from upstream's `%` line and from ours
         upstream_home = upstream_home || (k == "HERMES_HOME" && v == percent);
     CHECK(ours_home);
     CHECK_FALSE(upstream_home);
+}
+
+TEST_CASE("parity: plist strings outside ProgramArguments keep quotes raw and escape only what XML needs",
+          "[gateway][escaping][parity]") {
+    const std::string home = "/srv/o'brien \"q\" a]]>b & <c>";
+    g::plist_options p = g::agent_plist_options(venv, home, native, {}, true, shell_path);
+    auto r = g::launchd_plist(p);
+    REQUIRE(r);
+    // upstream writes this string raw, which is not well-formed (`&`, `<`, `]]>`); ours differs only there
+    CHECK(r->find("<string>/srv/o'brien \"q\" a]]&gt;b &amp; &lt;c></string>") != std::string::npos);
+    auto doc = hs::launchd::parse_plist(*r);
+    REQUIRE(doc);
+    const hs::launchd::plist_value* env = doc->find("EnvironmentVariables");
+    REQUIRE(env != nullptr);
+    const hs::launchd::plist_value* value = env->find("HERMES_HOME");
+    REQUIRE(value != nullptr);
+    REQUIRE(value->as_string() != nullptr);
+    CHECK(*value->as_string() == home);
+    // ProgramArguments: Python's repr() (both quotes: '...' with \') through html.escape, as upstream
+    CHECK(r->find("or &#x27;/srv/o\\&#x27;brien &quot;q&quot; a]]&gt;b &amp; &lt;c&gt;&#x27;;") !=
+          std::string::npos);
+    p.hermes_home = "/srv/bell\x07";
+    r = g::launchd_plist(p);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == hs::errc::control_character);
+    CHECK(r.error().field == "HERMES_HOME");
 }
