@@ -41,6 +41,8 @@ inst_setup() {
     [ -n "${HERMES_E2E_INSTALLER:-}" ] && [ -x "$HERMES_E2E_INSTALLER" ] ||
         die "HERMES_E2E_INSTALLER (the statically linked example installer) is not set or not executable"
     install -m 755 "$HERMES_E2E_INSTALLER" "$SHARE/bin/hermes-gateway-service"
+    # Case 6 leaves its user unit in place (the installer would rightly refuse to replace it): start clean.
+    C rm -rf "$I_UDIR/$I_UNIT" "$I_UDIR/$I_UNIT.d" "$I_UDIR/default.target.wants/$I_UNIT"
     C install -d -o "$TEST_USER" -g "$TEST_USER" "$I_HERMES" "$I_HERMES/hermes-agent" "$I_HERMES/hermes-agent/venv" \
         "$I_HERMES/hermes-agent/venv/bin" "$I_HOME/.config" "$I_HOME/.config/systemd" "$I_UDIR"
     C install -o "$TEST_USER" -g "$TEST_USER" -m 755 /e2e/bin/probe "$I_PYTHON"
