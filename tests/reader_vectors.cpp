@@ -67,7 +67,8 @@ systemd::detail::extract_flags parse_flags(const std::string& text) {
 
 // One word as systemd's extract_first_word_and_warn reads it: on -EINVAL, again with UNESCAPE_RELAX.
 hermes::service::result<std::optional<std::string>> extract(std::string_view& rest,
-                                                            systemd::detail::extract_flags flags, bool and_warn) {
+                                                            systemd::detail::extract_flags flags,
+                                                            bool and_warn) {
     std::string_view attempt = rest;
     auto r = systemd::detail::extract_first_word(attempt, flags, "word");
     if (!r && and_warn && !flags.unescape_relax) {
@@ -120,8 +121,9 @@ std::string canonical(const launchd::plist_value& v) {
     out = "{";
     const auto& d = *v.as_dict();
     for (std::size_t k = 0; k < d.size(); ++k)
-        out += (k != 0 ? "," : "") + canonical(launchd::plist_value(launchd::plist_value::storage_type(d[k].first))) +
-               ":" + canonical(d[k].second);
+        out += (k != 0 ? "," : "") +
+               canonical(launchd::plist_value(launchd::plist_value::storage_type(d[k].first))) + ":" +
+               canonical(d[k].second);
     return out + "}";
 }
 
@@ -219,7 +221,8 @@ TEST_CASE("vectors: exec-time expansion and environment validity agree with syst
         INFO(describe(r));
         REQUIRE(r.args.size() == 1);
         if (r.op == "replace_env_argv") {
-            const auto got = systemd::split_command_line("/bin/echo " + quoted(r.args[0].text), environment_of(r));
+            const auto got =
+                systemd::split_command_line("/bin/echo " + quoted(r.args[0].text), environment_of(r));
             REQUIRE(got.has_value());
             CHECK(strings(got->begin() + 1, got->end()) == texts(r.expect));
             continue;
@@ -238,7 +241,8 @@ TEST_CASE("vectors: exec-time expansion and environment validity agree with syst
         if (r.expect[0].text == "VALID") {
             REQUIRE(got.has_value());
             const std::size_t eq = s.find('=');
-            CHECK(*got == std::vector<std::pair<std::string, std::string>>{{s.substr(0, eq), s.substr(eq + 1)}});
+            CHECK(*got ==
+                  std::vector<std::pair<std::string, std::string>>{{s.substr(0, eq), s.substr(eq + 1)}});
         } else {
             CHECK(r.expect[0].text == "INVALID");
             CHECK_FALSE(got.has_value());

@@ -78,7 +78,8 @@ TEST_CASE("parse_unit: what systemd ignores becomes a warning, what it refuses a
     REQUIRE(f);
     CHECK(f->entries().empty());
     CHECK(f->warnings() == strings{"line 1: assignment outside of a section, ignored",
-                                   "line 3: missing '=', ignored", "line 4: missing key name before '=', ignored"});
+                                   "line 3: missing '=', ignored",
+                                   "line 4: missing key name before '=', ignored"});
     // A line that is not UTF-8 makes systemd 252 refuse the whole unit (it was a warning here before).
     const auto not_utf8 = systemd::parse_unit("[Unit]\nA=1\n\nBad=\xff\n");
     REQUIRE_FALSE(not_utf8);
@@ -92,7 +93,8 @@ TEST_CASE("parse_unit: what systemd ignores becomes a warning, what it refuses a
     CHECK(non_character.error().code == errc::invalid_utf8);
     CHECK(non_character.error().field == "line 2");
     CHECK(non_character.error().message ==
-          "is not UTF-8 to systemd: the non-character U+FFFE at character 14 (byte 14); systemd refuses to load "
+          "is not UTF-8 to systemd: the non-character U+FFFE at character 14 (byte 14); systemd refuses to "
+          "load "
           "the unit");
     const auto bad = systemd::parse_unit("[Service] # trailing comment\nA=1\n");
     REQUIRE_FALSE(bad);
@@ -159,7 +161,8 @@ TEST_CASE("split_command_line refuses what config_parse_exec refuses", "[systemd
           "executable \"/bin/a\\x\" contains a quote, backslash or control character, which systemd refuses");
     CHECK(err("/bin/a\\t").message ==
           "executable \"/bin/a\\t\" contains a quote, backslash or control character, which systemd refuses");
-    CHECK(err("--/bin/true").message == "\"-/bin/true\" is neither a valid executable name nor an absolute path");
+    CHECK(err("--/bin/true").message ==
+          "\"-/bin/true\" is neither a valid executable name nor an absolute path");
     CHECK(err("@@/bin/true x").code == errc::parse_error);
     CHECK(err("+!/bin/true").code == errc::parse_error);
     CHECK(err("..").message == "\"..\" is neither a valid executable name nor an absolute path");
@@ -176,6 +179,8 @@ TEST_CASE("split_command_line refuses what config_parse_exec refuses", "[systemd
     CHECK(*systemd::split_command_line("; /bin/echo a ; ;") == strings{"/bin/echo", "a"});
     CHECK(*systemd::split_command_line("-!!/bin/echo \\ud800") == strings{"/bin/echo", "\xed\xa0\x80"});
     CHECK(*systemd::split_command_line("true x") == strings{"true", "x"});
+    CHECK(err("@/bin/true $").code == errc::empty_value);  // "$" names "" and is dropped at exec time
+    CHECK(err("@/bin/true $").message == "leaves no argv[0] after exec-time expansion");
 }
 
 TEST_CASE("split_command_line without an environment keeps what systemd 252 does not expand",
@@ -188,7 +193,8 @@ TEST_CASE("split_command_line without an environment keeps what systemd 252 does
     CHECK(inner.error().code == errc::unrepresentable);
     CHECK(inner.error().field == "command line[1]");
     CHECK(inner.error().message ==
-          "refers to ${B}, which systemd expands from the environment when it starts the process (write $$ for a "
+          "refers to ${B}, which systemd expands from the environment when it starts the process (write $$ "
+          "for a "
           "literal $)");
 }
 

@@ -24,12 +24,12 @@ struct token {
 
 /// One record line: `where op args... => expect...`, with the directives in force.
 struct record {
-    std::string source;                   ///< the last @source
-    std::string where;                    ///< e.g. "L120" (line in the source file)
-    std::string op;                       ///< e.g. "exec"
-    std::vector<token> args;              ///< tokens between op and "=>"
-    std::vector<token> expect;            ///< tokens after "=>"
-    std::vector<std::string> environment; ///< the last @env strings ("NAME=value")
+    std::string source;                    ///< the last @source
+    std::string where;                     ///< e.g. "L120" (line in the source file)
+    std::string op;                        ///< e.g. "exec"
+    std::vector<token> args;               ///< tokens between op and "=>"
+    std::vector<token> expect;             ///< tokens after "=>"
+    std::vector<std::string> environment;  ///< the last @env strings ("NAME=value")
 };
 
 /// A parsed vector file: its records and the count it declares (@count).
@@ -65,8 +65,8 @@ class line_parser {
         while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t')) ++pos_;
     }
     [[noreturn]] void fail(const std::string& why) const {
-        throw std::runtime_error("vector file: " + why + " at column " + std::to_string(pos_ + 1) + " of: " +
-                                 std::string(s_));
+        throw std::runtime_error("vector file: " + why + " at column " + std::to_string(pos_ + 1) +
+                                 " of: " + std::string(s_));
     }
     // expression := term ('+' term)* ; term := atom ('*' N)? ; atom := C-literal | '(' expression ')'
     std::string expression() {
@@ -90,7 +90,8 @@ class line_parser {
             ++pos_;
             std::size_t n = 0;
             const std::size_t start = pos_;
-            while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') n = n * 10 + std::size_t(s_[pos_++] - '0');
+            while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9')
+                n = n * 10 + std::size_t(s_[pos_++] - '0');
             if (pos_ == start) fail("expected a count after '*'");
             std::string r;
             r.reserve(a.size() * n);

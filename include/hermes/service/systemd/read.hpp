@@ -43,12 +43,12 @@ namespace detail {
                                                       std::size_t offset, std::string_view why = {}) {
     std::size_t pos = offset;
     const char32_t cp = decode_utf8(value, pos);
-    std::string message =
-        cp == invalid_code_point
-            ? "is not valid UTF-8: byte " + describe_byte(static_cast<unsigned char>(value[offset])) + " at " +
-                  describe_position(value, offset) + " does not start a valid sequence"
-            : "is not UTF-8 to systemd: the non-character " + describe_code_point(cp) + " at " +
-                  describe_position(value, offset);
+    std::string message = cp == invalid_code_point
+                              ? "is not valid UTF-8: byte " +
+                                    describe_byte(static_cast<unsigned char>(value[offset])) + " at " +
+                                    describe_position(value, offset) + " does not start a valid sequence"
+                              : "is not UTF-8 to systemd: the non-character " + describe_code_point(cp) +
+                                    " at " + describe_position(value, offset);
     message.append(why);
     return make_error(errc::invalid_utf8, field, std::move(message));
 }
@@ -120,7 +120,8 @@ class unit_file {
         if (l.empty()) return {};
         const std::string where = "line " + std::to_string(line);
         if (const std::size_t bad = detail::find_invalid_unit_utf8(l); bad != std::string_view::npos) {
-            // conf-parser's parse_line logs "ignoring assignment" but returns -EINVAL: the unit fails to load.
+            // conf-parser's parse_line logs "ignoring assignment" but returns -EINVAL: the unit fails to
+            // load.
             return detail::unit_utf8_error(where, l, bad, "; systemd refuses to load the unit");
         }
         if (l.front() == '[') {
@@ -318,7 +319,8 @@ inline constexpr extract_flags variable_split_flags{true, false, false, true};
         if (is_unit_space(c)) break;
         word.push_back(c);
     }
-    if (quote != 0 && !flags.relax) return make_error(errc::parse_error, std::string(field), "has unbalanced quoting");
+    if (quote != 0 && !flags.relax)
+        return make_error(errc::parse_error, std::string(field), "has unbalanced quoting");
     while (i < rest.size() && is_unit_space(rest[i])) ++i;
     rest.remove_prefix(i);
     return std::optional<std::string>(std::move(word));
@@ -369,7 +371,8 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
     for (auto it = env->rbegin(); it != env->rend(); ++it) {
         std::string entry = it->first;
         entry.append("=").append(it->second);
-        if (entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 && entry[name.size()] == '=')
+        if (entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 &&
+            entry[name.size()] == '=')
             return std::optional<std::string>(entry.substr(name.size() + 1));
     }
     return std::optional<std::string>{};
@@ -423,8 +426,8 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
 /// systemd 252's replace_env_argv for one argument, appending to `argv`: a word that is `$NAME`
 /// as a whole (not `${` or `$$`) becomes the value split into words with unquoting
 /// (EXTRACT_RELAX|EXTRACT_UNQUOTE; nothing when unset); any other word goes through replace_env.
-[[nodiscard]] inline status replace_env_word(std::string word, const environment_list* env, std::string_view field,
-                                             std::vector<std::string>& argv) {
+[[nodiscard]] inline status replace_env_word(std::string word, const environment_list* env,
+                                             std::string_view field, std::vector<std::string>& argv) {
     if (word.find('$') == std::string::npos) {
         argv.push_back(std::move(word));
         return {};
@@ -520,17 +523,20 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
         }
         auto path = resolve_specifiers(std::string(f), "command line[0]");
         if (!path) return unexpected_error(std::move(path.error()));
-        if (path->empty()) return make_error(errc::empty_value, "command line[0]", "has an empty executable path");
+        if (path->empty())
+            return make_error(errc::empty_value, "command line[0]", "has an empty executable path");
         if (!is_safe_string(*path))
-            return make_error(errc::parse_error, "command line[0]",
-                              "executable \"" + printable(*path) +
-                                  "\" contains a quote, backslash or control character, which systemd refuses");
+            return make_error(
+                errc::parse_error, "command line[0]",
+                "executable \"" + printable(*path) +
+                    "\" contains a quote, backslash or control character, which systemd refuses");
         if (path->back() == '/')
             return make_error(errc::parse_error, "command line[0]",
                               "executable \"" + printable(*path) + "\" names a directory (ends in '/')");
         if (!is_valid_executable(*path))
-            return make_error(errc::parse_error, "command line[0]",
-                              "\"" + printable(*path) + "\" is neither a valid executable name nor an absolute path");
+            return make_error(
+                errc::parse_error, "command line[0]",
+                "\"" + printable(*path) + "\" is neither a valid executable name nor an absolute path");
         if (!separate_argv0) argv.push_back(std::move(*path));
         while (!rest.empty()) {
             if (rest[0] == ';' && (rest.size() == 1 || is_unit_space(rest[1]))) {
@@ -546,7 +552,8 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
                 while (!rest.empty() && is_unit_space(rest.front())) rest.remove_prefix(1);
                 continue;
             }
-            const std::string field = "command line[" + std::to_string(argv.size() + (separate_argv0 ? 1 : 0)) + "]";
+            const std::string field =
+                "command line[" + std::to_string(argv.size() + (separate_argv0 ? 1 : 0)) + "]";
             auto word = extract_first_word(rest, exec_flags, field);
             if (!word) return unexpected_error(std::move(word.error()));
             if (!*word) break;
@@ -561,9 +568,12 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
     std::vector<std::string> expanded;
     expanded.reserve(argv.size());
     for (std::size_t i = 0; i < argv.size(); ++i)
-        if (auto ok = replace_env_word(std::move(argv[i]), env, "command line[" + std::to_string(i) + "]", expanded);
+        if (auto ok = replace_env_word(std::move(argv[i]), env, "command line[" + std::to_string(i) + "]",
+                                       expanded);
             !ok)
             return unexpected_error(std::move(ok.error()));
+    if (expanded.empty())  // systemd would exec with argc 0; no Exec* line can say that back
+        return make_error(errc::empty_value, "command line", "leaves no argv[0] after exec-time expansion");
     return expanded;
 }
 
