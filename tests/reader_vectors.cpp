@@ -232,7 +232,7 @@ TEST_CASE("vectors: exec-time expansion and environment validity agree with syst
         if (r.op == "env_name_is_valid") {
             s += "=";
         } else if (r.op == "env_value_is_valid") {
-            s = "V=" + s;
+            s.insert(0, "V=");
         } else {
             REQUIRE(r.op == "env_assignment_is_valid");
         }

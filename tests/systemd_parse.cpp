@@ -200,7 +200,7 @@ TEST_CASE("split_command_line without an environment keeps what systemd 252 does
 
 TEST_CASE("split_command_line with an environment expands as systemd does at exec time", "[systemd][parse]") {
     const std::vector<std::pair<std::string, std::string>> env{
-        {"MAINPID", "42"}, {"WORDS", "a  b\tc"}, {"X", "1 2"}, {"Q", "'one word' \"two\\ w\" th\\ree"}};
+        {"MAINPID", "42"}, {"WORDS", "a  b\tc"}, {"X", "1 2"}, {"Q", R"('one word' "two\ w" th\ree)"}};
     const auto r =
         systemd::split_command_line("/bin/echo $MAINPID $WORDS ${X} pre${X}post $UNSET ${UNSET}x $$ $Q", env);
     REQUIRE(r);

@@ -186,7 +186,9 @@ inline file load(const std::string& name) {
                     (after ? r.expect : r.args).push_back(std::move(t));
                 }
             }
-            if (!after) throw std::runtime_error("vector file " + name + ": no '=>' in: " + line);
+            if (!after)
+                throw std::runtime_error(
+                    std::string("vector file ").append(name).append(": no '=>' in: ").append(line));
             out.records.push_back(std::move(r));
         }
     }
