@@ -727,6 +727,7 @@ smoke() {
 
 # ---------------------------------------------------------------------------------------------------------
 
+source "$(dirname "${BASH_SOURCE[0]}")/cases_readers.sh"  # case 15
 # shellcheck source=cases_installer.sh
 . "$(dirname "${BASH_SOURCE[0]}")/cases_installer.sh" # cases 10-14: the example installer
 
@@ -739,7 +740,7 @@ case $cmd in
         if nothing_left; then log "teardown: nothing left behind (no mounts, processes or cgroups)"; else die "teardown left the above behind"; fi
         ;;
     case)
-        [ $# -eq 1 ] && [[ $1 =~ ^[0-9]+$ ]] && declare -F "case_$1" >/dev/null || { echo "usage: run-e2e.sh ... case N (a case_N of this script or its case files)" >&2; exit 2; }
+        [ $# -eq 1 ] && declare -F "case_$1" >/dev/null || { echo "usage: run-e2e.sh ... case N (a defined case_N)" >&2; exit 2; }
         run_case "$1"
         ;;
     all)
