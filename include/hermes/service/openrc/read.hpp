@@ -9,6 +9,7 @@
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+#include <tuple>        // std::tie
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
@@ -35,6 +36,14 @@ struct script_definition {
     std::vector<std::string> need;
     std::vector<std::string> after;
 };
+
+/// Definitions equal when every setting is.
+[[nodiscard]] inline bool operator==(const script_definition& a, const script_definition& b) {
+    return std::tie(a.description, a.argv, a.environment, a.directory, a.command_user, a.pidfile, a.respawn_delay, a.respawn_max, a.stop_timeout, a.need, a.after) ==
+           std::tie(b.description, b.argv, b.environment, b.directory, b.command_user, b.pidfile, b.respawn_delay, b.respawn_max, b.stop_timeout, b.need, b.after);
+}
+/// Negation of operator==.
+[[nodiscard]] inline bool operator!=(const script_definition& a, const script_definition& b) { return !(a == b); }
 
 namespace detail {
 

@@ -8,6 +8,7 @@
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+#include <tuple>        // std::tie
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
@@ -33,6 +34,14 @@ struct service_definition {
     std::optional<int> permanent_failure_exit_code;  ///< finish runs `sv down .` after it
     bool log = false;                                ///< `log/run` and stderr joined to stdout
 };
+
+/// Definitions equal when every setting is.
+[[nodiscard]] inline bool operator==(const service_definition& a, const service_definition& b) {
+    return std::tie(a.argv, a.environment, a.working_directory, a.user, a.user_home, a.down, a.finish, a.permanent_failure_exit_code, a.log) ==
+           std::tie(b.argv, b.environment, b.working_directory, b.user, b.user_home, b.down, b.finish, b.permanent_failure_exit_code, b.log);
+}
+/// Negation of operator==.
+[[nodiscard]] inline bool operator!=(const service_definition& a, const service_definition& b) { return !(a == b); }
 
 /// The settings of a service directory service_builder wrote; a parse_error naming the file for
 /// anything it does not write (other commands, expansions, globs, unknown files).

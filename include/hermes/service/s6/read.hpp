@@ -9,6 +9,7 @@
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+#include <tuple>        // std::tie
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
@@ -35,6 +36,14 @@ struct service_definition {
     std::optional<int> permanent_failure_exit_code;                 ///< finish exits 125 after it
     std::optional<std::chrono::milliseconds> kill_timeout;          ///< `timeout-kill`
 };
+
+/// Definitions equal when every setting is.
+[[nodiscard]] inline bool operator==(const service_definition& a, const service_definition& b) {
+    return std::tie(a.argv, a.environment, a.working_directory, a.user, a.user_home, a.notification_fd, a.down, a.finish, a.permanent_failure_exit_code, a.kill_timeout) ==
+           std::tie(b.argv, b.environment, b.working_directory, b.user, b.user_home, b.notification_fd, b.down, b.finish, b.permanent_failure_exit_code, b.kill_timeout);
+}
+/// Negation of operator==.
+[[nodiscard]] inline bool operator!=(const service_definition& a, const service_definition& b) { return !(a == b); }
 
 namespace detail {
 
