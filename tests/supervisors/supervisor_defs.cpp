@@ -82,6 +82,8 @@ spec make_spec(const std::string& kind, const std::string& name, const std::map<
         if (name == "user") {
             s.user = need(kv, "user");
             s.home = need(kv, "home");
+            // supervise-daemon sets HOME and USER for command_user, not LOGNAME (observed on 0.45.2)
+            if (kind == "openrc") s.env.emplace_back("LOGNAME", s.user);
         }
         if (kind == "s6") s.notify = 3;  // readiness through notification-fd
         if (kind == "s6") s.env.emplace_back("HERMES_PROBE_NOTIFY_FD", "3");
@@ -286,7 +288,7 @@ int main(int argc, char** argv) {
     if (!s.user.empty()) {
         want_env.emplace_back("HOME", s.home);
         want_env.emplace_back("USER", s.user);
-        want_env.emplace_back("LOGNAME", s.user);
+        if (kind != "openrc") want_env.emplace_back("LOGNAME", s.user);
     }
     if (kind == "openrc") {
         auto script = build_script(s);

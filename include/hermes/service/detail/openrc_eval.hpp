@@ -13,7 +13,7 @@
 #include <vector>       // std::vector
 
 #include "../error.hpp"  // result, make_error
-#include "escape.hpp"    // status, field_ref, is_ascii_alnum, name_error, check_environment_name
+#include "escape.hpp"    // status, field_ref, is_ascii_alnum, name_error
 #include "sh.hpp"        // lex_sh, sh_token, is_sh_name
 
 namespace hermes::service {
@@ -36,26 +36,6 @@ inline constexpr std::string_view openrc_variable_prefix = "_hermes_";
                               "; OpenRC splits, globs and evaluates this value (and uses it unevaluated on "
                               "stop), so only ASCII letters, digits and _./:@%+,=- are carried");
     }
-    return {};
-}
-
-/// A variable the script may export: a sh name outside OpenRC's own: no lowercase letter (openrc-run's
-/// settings such as `command`, `pidfile`, `directory` are lowercase), no leading `_`, not `RC_*`,
-/// `EINFO_*`, `SVCNAME`, `IN_BACKGROUND`, `IN_HOTPLUG`, the colour variables, or IFS (eval splits on it).
-[[nodiscard]] inline status check_openrc_environment_name(std::string_view name, const field_ref& field) {
-    if (auto ok = check_environment_name(name, field); !ok) return ok;
-    for (std::size_t i = 0; i < name.size(); ++i)
-        if (name[i] >= 'a' && name[i] <= 'z')
-            return name_error(field, name, i,
-                              "lowercase names belong to openrc-run (command, pidfile, directory, ...); "
-                              "exported variables are upper case");
-    constexpr std::string_view reserved[] = {"SVCNAME", "IN_BACKGROUND", "IN_HOTPLUG", "IFS", "GOOD", "WARN",
-                                             "BAD",     "HILITE",        "BRACKET",    "NORMAL"};
-    bool is_reserved = name.front() == '_' || name.substr(0, 3) == "RC_" || name.substr(0, 6) == "EINFO_";
-    for (const std::string_view r : reserved) is_reserved = is_reserved || name == r;
-    if (is_reserved)
-        return make_error(errc::invalid_name, std::string(field),
-                          "\"" + std::string(name) + "\" is a variable openrc-run itself sets or reads");
     return {};
 }
 

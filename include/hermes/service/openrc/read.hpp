@@ -26,7 +26,7 @@ namespace openrc {
 struct script_definition {
     std::string description;                          ///< empty when none
     std::vector<std::string> argv;                    ///< command, then command_args
-    std::map<std::string, std::string> environment;  ///< exported variables
+    std::map<std::string, std::string> environment;  ///< set through /usr/bin/env
     std::string directory;                            ///< empty when none
     std::string command_user;                         ///< empty when none
     std::string pidfile;                              ///< empty when none
@@ -100,9 +100,8 @@ namespace detail {
             in_depend = seen_depend = true;
             continue;
         }
-        const bool exported = l.size() == 2 && bare(l[0], "export");
-        if (l.size() != (exported ? 2U : 1U)) return fail("script", "a command other than assignments and depend()");
-        const sh_token& w = l.back();
+        if (l.size() != 1) return fail("script", "a command other than assignments and depend()");
+        const sh_token& w = l.front();
         const std::size_t eq = w.value.find('=');
         if (w.what != sh_token::kind::word || eq == std::string::npos || eq >= w.bare_prefix ||
             !hermes::service::detail::is_sh_name(std::string_view(w.value).substr(0, eq)))
@@ -110,11 +109,10 @@ namespace detail {
         std::string name = w.value.substr(0, eq);
         std::string value = w.value.substr(eq + 1);
         std::map<std::string, std::string>& into =
-            exported ? d.environment
-                     : name.compare(0, hermes::service::detail::openrc_variable_prefix.size(),
-                                    hermes::service::detail::openrc_variable_prefix) == 0
-                           ? variables
-                           : settings;
+            name.compare(0, hermes::service::detail::openrc_variable_prefix.size(),
+                         hermes::service::detail::openrc_variable_prefix) == 0
+                ? variables
+                : settings;
         if (!into.emplace(name, std::move(value)).second) return fail(name, "assigned twice");
     }
     if (in_depend) return fail("depend", "depend() is never closed");
@@ -146,6 +144,19 @@ namespace detail {
     if (!args) return unexpected_error(std::move(args.error()));
     d.argv = std::move(*command);
     d.argv.insert(d.argv.end(), args->begin(), args->end());
+    if (d.argv.front() == env_command) {  // env's grammar: NAME=VALUE words, then the command
+        std::size_t i = 1;
+        for (; i < d.argv.size(); ++i) {
+            const std::size_t eq = d.argv[i].find('=');
+            if (eq == std::string::npos) break;
+            if (!hermes::service::detail::is_sh_name(std::string_view(d.argv[i]).substr(0, eq)))
+                return fail("command_args", "an env assignment whose name is not a sh name");
+            if (!d.environment.emplace(d.argv[i].substr(0, eq), d.argv[i].substr(eq + 1)).second)
+                return fail("command_args", "a variable set twice");
+        }
+        if (i == 1 || i == d.argv.size()) return fail("command_args", "env without variables or without a command");
+        d.argv.erase(d.argv.begin(), d.argv.begin() + static_cast<std::ptrdiff_t>(i));
+    }
     for (const auto& [field, out] : {std::pair<const char*, std::string*>{"directory", &d.directory},
                                      {"command_user", &d.command_user},
                                      {"pidfile", &d.pidfile}}) {
@@ -176,7 +187,7 @@ namespace detail {
         d.stop_timeout = std::chrono::seconds(static_cast<long long>(*n));
     }
     // Every variable of the script is referred to: a stray one would be a value nobody reads.
-    std::size_t expected = 1 + (d.argv.size() - 1) + (settings.count("directory") != 0 ? 1 : 0);
+    std::size_t expected = d.environment.size() + d.argv.size() + (settings.count("directory") != 0 ? 1 : 0);
     if (variables.size() != expected) return fail("script", "a variable the settings do not refer to");
     return d;
 }

@@ -11,8 +11,8 @@
 #include <utility>      // std::move, std::pair
 #include <vector>       // std::vector
 
-#include "../detail/escape.hpp"       // string_sink, field_ref, check_user_name
-#include "../detail/openrc_eval.hpp"  // check_eval_token, put_eval_reference, check_openrc_*_name
+#include "../detail/escape.hpp"       // string_sink, field_ref, check_user_name, check_environment_name
+#include "../detail/openrc_eval.hpp"  // check_eval_token, put_eval_reference, check_openrc_service_name
 #include "../detail/sh.hpp"           // put_sh_word
 #include "../error.hpp"               // result, make_error
 
@@ -22,6 +22,9 @@ namespace openrc {
 
 /// The first line of every script.
 inline constexpr std::string_view shebang = "#!/sbin/openrc-run\n";
+/// What runs the command when environment() is used: `env NAME=VALUE... COMMAND ARGS...`. Variables
+/// exported from the script would reach openrc-run's own shell (an exported PATH hides its helpers).
+inline constexpr std::string_view env_command = "/usr/bin/env";
 /// The signal schedule stop_timeout() writes: `SIGTERM/<seconds>/SIGKILL/<kill_grace>`.
 inline constexpr unsigned kill_grace_seconds = 5;
 
@@ -62,7 +65,7 @@ class script_builder {
         command_user_ = std::move(value);
         return *this;
     }
-    /// Exports NAME=value from the script (call order); NAME upper case and outside OpenRC's own.
+    /// Sets NAME=value for the command only, through `/usr/bin/env` (call order); NAME a sh name.
     script_builder& environment(std::string name, std::string value) {
         environment_.emplace_back(std::move(name), std::move(value));
         return *this;
@@ -109,6 +112,10 @@ class script_builder {
         if (command_->front().front() != '/')
             return make_error(errc::relative_path, field_ref("command", std::size_t{0}),
                               "must be an absolute path, got \"" + detail::printable(command_->front()) + "\"");
+        if (!environment_.empty() && command_->front().find('=') != std::string::npos)
+            return make_error(errc::unrepresentable, field_ref("command", std::size_t{0}),
+                              "\"" + detail::printable(command_->front()) +
+                                  "\" contains '='; env would read it as a variable assignment");
         if (directory_) {
             if (directory_->empty()) return make_error(errc::empty_value, "directory", "the path is empty");
             if (directory_->front() != '/')
@@ -120,7 +127,7 @@ class script_builder {
                 return unexpected_error(std::move(ok.error()));
         for (std::size_t i = 0; i < environment_.size(); ++i) {
             const std::string& name = environment_[i].first;
-            if (auto ok = detail::check_openrc_environment_name(name, field_ref("environment", name)); !ok)
+            if (auto ok = detail::check_environment_name(name, field_ref("environment", name)); !ok)
                 return unexpected_error(std::move(ok.error()));
             for (std::size_t j = 0; j < i; ++j)
                 if (environment_[j].first == name)
@@ -164,6 +171,14 @@ class script_builder {
                 return unexpected_error(std::move(ok.error()));
         out.append("supervisor=supervise-daemon\n");
         // Each value the eval re-reads in a variable of its own; the eval'd settings refer to them.
+        // Each value the eval re-reads in a variable of its own; the eval'd settings refer to them.
+        for (std::size_t i = 0; i < environment_.size(); ++i) {
+            const auto& [name, value] = environment_[i];
+            if (auto ok = assign_variable("env" + std::to_string(i + 1), name + "=" + value,
+                                          field_ref("environment", name));
+                !ok)
+                return unexpected_error(std::move(ok.error()));
+        }
         if (auto ok = assign_variable("cmd", command_->front(), field_ref("command", std::size_t{0})); !ok)
             return unexpected_error(std::move(ok.error()));
         for (std::size_t i = 1; i < command_->size(); ++i)
@@ -172,15 +187,24 @@ class script_builder {
         if (directory_)
             if (auto ok = assign_variable("dir", *directory_, "directory"); !ok)
                 return unexpected_error(std::move(ok.error()));
-        out.append("command='");
-        detail::put_eval_reference(sink, "cmd");
-        out.append("'\n");
-        if (command_->size() > 1) {
+        if (environment_.empty()) {
+            out.append("command='");
+            detail::put_eval_reference(sink, "cmd");
+            out.append("'\n");
+        } else {
+            out.append("command=").append(env_command).push_back('\n');
+        }
+        if (command_->size() > 1 || !environment_.empty()) {
             out.append("command_args='");
-            for (std::size_t i = 1; i < command_->size(); ++i) {
-                if (i > 1) out.push_back(' ');
-                detail::put_eval_reference(sink, "arg" + std::to_string(i));
-            }
+            bool first = true;
+            const auto ref = [&](const std::string& var) {
+                if (!first) out.push_back(' ');
+                first = false;
+                detail::put_eval_reference(sink, var);
+            };
+            for (std::size_t i = 0; i < environment_.size(); ++i) ref("env" + std::to_string(i + 1));
+            if (!environment_.empty()) ref("cmd");
+            for (std::size_t i = 1; i < command_->size(); ++i) ref("arg" + std::to_string(i));
             out.append("'\n");
         }
         if (directory_) {
@@ -198,11 +222,6 @@ class script_builder {
                 .append("/SIGKILL/")
                 .append(std::to_string(kill_grace_seconds))
                 .push_back('\n');
-        for (const auto& [name, value] : environment_) {
-            out.append("export ");
-            if (auto ok = assign(name, value, field_ref("environment", name)); !ok)
-                return unexpected_error(std::move(ok.error()));
-        }
         out.append("\ndepend() {\n");
         if (!need_.empty()) {
             out.append("\tneed");
