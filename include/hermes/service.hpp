@@ -9,3 +9,8 @@
 #include "service/refresh.hpp"
 #include "service/systemd.hpp"
 #include "service/version.hpp"
+#include "service/file_set.hpp"
+#include "service/gateway/supervisors.hpp"
+#include "service/openrc.hpp"
+#include "service/runit.hpp"
+#include "service/s6.hpp"
