@@ -60,7 +60,8 @@ TEST_CASE("gateway supervisors: s6 carries the systemd unit's facts", "[gateway]
     CHECK(ds->argv == system_options().exec_start);
 }
 
-TEST_CASE("gateway supervisors: runit and OpenRC carry the same facts", "[gateway][supervisors][runit][openrc]") {
+TEST_CASE("gateway supervisors: runit and OpenRC carry the same facts",
+          "[gateway][supervisors][runit][openrc]") {
     const auto files = gw::runit_service(system_options());
     REQUIRE(files);
     const auto r = runit::read_service(*files);
@@ -91,7 +92,8 @@ TEST_CASE("gateway supervisors: runit and OpenRC carry the same facts", "[gatewa
     CHECK(o->description == std::string(gw::default_description));
 }
 
-TEST_CASE("gateway supervisors: the working directory falls back like the systemd unit", "[gateway][supervisors]") {
+TEST_CASE("gateway supervisors: the working directory falls back like the systemd unit",
+          "[gateway][supervisors]") {
     auto o = user_options();
     o.hermes_home_is_dir = false;
     const auto files = gw::runit_service(o);

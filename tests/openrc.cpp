@@ -70,8 +70,9 @@ depend() {
 TEST_CASE("openrc: without environment the command is its own variable", "[openrc][golden]") {
     const auto r = minimal().build();
     REQUIRE(r);
-    CHECK(*r == "#!/sbin/openrc-run\nsupervisor=supervise-daemon\n_hermes_cmd='/usr/bin/gateway'\n"
-                "command='\"$_hermes_cmd\"'\n\ndepend() {\n\t:\n}\n");
+    CHECK(*r ==
+          "#!/sbin/openrc-run\nsupervisor=supervise-daemon\n_hermes_cmd='/usr/bin/gateway'\n"
+          "command='\"$_hermes_cmd\"'\n\ndepend() {\n\t:\n}\n");
 }
 
 TEST_CASE("openrc: typed errors name the field", "[openrc][errors]") {
@@ -82,24 +83,30 @@ TEST_CASE("openrc: typed errors name the field", "[openrc][errors]") {
           "\"/a=b\" contains '='; env would read it as a variable assignment");
     CHECK(error_of(minimal().directory("rel"), errc::relative_path, "directory") ==
           "must be an absolute path, got \"rel\"");
-    CHECK(error_of(minimal().pidfile("/run/my pid"), errc::unrepresentable, "pidfile") ==
-          "\"/run/my pid\" has ' ' at character 8 (byte 8); OpenRC splits, globs and evaluates this value (and "
-          "uses it unevaluated on stop), so only ASCII letters, digits and _./:@%+,=- are carried");
+    CHECK(
+        error_of(minimal().pidfile("/run/my pid"), errc::unrepresentable, "pidfile") ==
+        "\"/run/my pid\" has ' ' at character 8 (byte 8); OpenRC splits, globs and evaluates this value (and "
+        "uses it unevaluated on stop), so only ASCII letters, digits and _./:@%+,=- are carried");
     CHECK(error_of(minimal().pidfile("run.pid"), errc::relative_path, "pidfile") ==
           "must be an absolute path, got \"run.pid\"");
     CHECK(error_of(minimal().command_user("al ice"), errc::invalid_name, "command_user").find("has ' '") !=
           std::string::npos);
     CHECK(error_of(minimal().environment("1X", "v"), errc::invalid_name, "environment[1X]") ==
-          "variable name \"1X\" has '1' at byte 1; names are ASCII letters, digits and '_', not starting with a "
+          "variable name \"1X\" has '1' at byte 1; names are ASCII letters, digits and '_', not starting "
+          "with a "
           "digit");
-    CHECK(error_of(minimal().environment("A", "1").environment("A", "2"), errc::duplicate, "environment[A]") ==
-          "the variable is set twice");
-    CHECK(error_of(minimal().environment("A", std::string("\0", 1)), errc::control_character, "environment[A]")
-              .find("NUL") != std::string::npos);
-    CHECK(error_of(minimal().respawn_delay(-1s), errc::out_of_range, "respawn_delay") == "-1 seconds is negative");
-    CHECK(error_of(minimal().stop_timeout(0s), errc::out_of_range, "stop_timeout") == "0 seconds; give at least 1");
+    CHECK(error_of(minimal().environment("A", "1").environment("A", "2"), errc::duplicate,
+                   "environment[A]") == "the variable is set twice");
+    CHECK(
+        error_of(minimal().environment("A", std::string("\0", 1)), errc::control_character, "environment[A]")
+            .find("NUL") != std::string::npos);
+    CHECK(error_of(minimal().respawn_delay(-1s), errc::out_of_range, "respawn_delay") ==
+          "-1 seconds is negative");
+    CHECK(error_of(minimal().stop_timeout(0s), errc::out_of_range, "stop_timeout") ==
+          "0 seconds; give at least 1");
     CHECK(error_of(minimal().need("-net"), errc::invalid_name, "need[0]") ==
-          "\"-net\" has '-' at character 1 (byte 1); service names are ASCII letters, digits and _.+- (not first)");
+          "\"-net\" has '-' at character 1 (byte 1); service names are ASCII letters, digits and _.+- (not "
+          "first)");
     CHECK(error_of(minimal().after(""), errc::empty_value, "after[0]") == "the service name is empty");
 }
 
@@ -121,7 +128,8 @@ TEST_CASE("openrc: every hostile value and byte reads back exactly through the e
     CHECK(d->directory == "/" + all.substr(0, 46) + all.substr(47));
     CHECK(d->description == all);
     REQUIRE(d->environment.size() == argv.size());
-    for (std::size_t i = 0; i < argv.size(); ++i) CHECK(d->environment.at("V" + std::to_string(i)) == argv[i]);
+    for (std::size_t i = 0; i < argv.size(); ++i)
+        CHECK(d->environment.at("V" + std::to_string(i)) == argv[i]);
 }
 
 TEST_CASE("openrc: the reader evaluates as supervise-daemon.sh and refuses the rest", "[openrc][read]") {
@@ -134,18 +142,21 @@ TEST_CASE("openrc: the reader evaluates as supervise-daemon.sh and refuses the r
     // a plain sh-quoted command_args (what a generator might write first): eval splits it again
     auto d = openrc::read_script(head + "command=/bin/x\ncommand_args='\"a  b\" c'\n");
     REQUIRE(d);
-    CHECK(d->argv == std::vector<std::string>{"/bin/x", "a b", "c"});  // the double space is gone, as observed
+    CHECK(d->argv ==
+          std::vector<std::string>{"/bin/x", "a b", "c"});  // the double space is gone, as observed
     auto e = err(head + "command=/bin/x\ncommand_args='*.txt'\n");
     CHECK(e.code == errc::parse_error);
     CHECK(e.field == "command_args");
     CHECK(e.message == "a glob pattern eval would expand; not what the writer produces");
     e = err(head + "command=/bin/x\ncommand_args='$HOME'\n");
     CHECK(e.message ==
-          "the unquoted '$' (an escape, expansion or pattern the reader does not evaluate) at character 1 (byte "
+          "the unquoted '$' (an escape, expansion or pattern the reader does not evaluate) at character 1 "
+          "(byte "
           "1); not what the writer produces");
     e = err(head + "command='\"$_hermes_nope\"'\n");
     CHECK(e.field == "command");
-    CHECK(e.message == "the unknown variable $_hermes_nope at character 1 (byte 1); not what the writer produces");
+    CHECK(e.message ==
+          "the unknown variable $_hermes_nope at character 1 (byte 1); not what the writer produces");
     e = err(head + "command=/bin/x\nstart_pre() { rm -rf /; }\n");
     CHECK(e.field == "script");
     e = err(head + "command=/bin/x\noutput_log=/tmp/x\n");

@@ -51,11 +51,14 @@ export "USER" "alice"
 export "LOGNAME" "alice"
 export "HERMES_HOME" "/home/alice/.hermes"
 export "PATH" "/usr/bin:/bin"
-"/usr/bin/python3" "-c" "print(\"$1\")" "it's" "a\\b"
-)");
-    CHECK((*r)[1].path == "finish");
+"/usr/bin/python3" "-c" "print(\"$1\")"
+                             "it's"
+                             "a\\b")
+    ");
+        CHECK((*r)[1].path == "finish");
     CHECK((*r)[1].mode == 0755);
-    CHECK((*r)[1].content == "#!/bin/sh\ntest \"$1\" = 78 && exit 125\nexec '/usr/bin/logger' '-t' 'gateway' \"$@\"\n");
+    CHECK((*r)[1].content ==
+          "#!/bin/sh\ntest \"$1\" = 78 && exit 125\nexec '/usr/bin/logger' '-t' 'gateway' \"$@\"\n");
     CHECK((*r)[2].path == "notification-fd");
     CHECK((*r)[2].content == "3\n");
     CHECK((*r)[2].mode == 0644);
@@ -78,17 +81,20 @@ TEST_CASE("s6: typed errors name the field", "[s6][errors]") {
           "the command line is empty; give at least the executable");
     CHECK(error_of(s6::service_builder().exec({"gateway"}), errc::relative_path, "exec[0]") ==
           "must be an absolute path, got \"gateway\"");
-    CHECK(error_of(minimal().exec({"/bin/x", std::string("a\0b", 3)}), errc::control_character, "exec[1]") ==
-          "contains a NUL character (U+0000) at character 2 (byte 2); a process argument, environment value or "
-          "path cannot hold NUL");
+    CHECK(
+        error_of(minimal().exec({"/bin/x", std::string("a\0b", 3)}), errc::control_character, "exec[1]") ==
+        "contains a NUL character (U+0000) at character 2 (byte 2); a process argument, environment value or "
+        "path cannot hold NUL");
     CHECK(error_of(minimal().working_directory("srv"), errc::relative_path, "working_directory") ==
           "must be an absolute path, got \"srv\"");
-    CHECK(error_of(minimal().working_directory(""), errc::empty_value, "working_directory") == "the path is empty");
+    CHECK(error_of(minimal().working_directory(""), errc::empty_value, "working_directory") ==
+          "the path is empty");
     CHECK(error_of(minimal().environment("A=B", "x"), errc::invalid_name, "environment[A=B]") ==
           "variable name \"A=B\" has '=' at byte 2; a name cannot hold '=' or NUL");
-    CHECK(error_of(minimal().environment("", "x"), errc::empty_value, "environment[]") == "the variable name is empty");
-    CHECK(error_of(minimal().environment("K", "1").environment("K", "2"), errc::duplicate, "environment[K]") ==
-          "the variable is set twice");
+    CHECK(error_of(minimal().environment("", "x"), errc::empty_value, "environment[]") ==
+          "the variable name is empty");
+    CHECK(error_of(minimal().environment("K", "1").environment("K", "2"), errc::duplicate,
+                   "environment[K]") == "the variable is set twice");
     CHECK(error_of(minimal().user("alice"), errc::missing_field, "user_home") ==
           "user() needs the account's home: s6-setuidgid does not set HOME");
     CHECK(error_of(minimal().user_home("/home/alice"), errc::not_allowed, "user_home") ==
@@ -103,10 +109,10 @@ TEST_CASE("s6: typed errors name the field", "[s6][errors]") {
           "1 is not a free descriptor (3 or more; 0, 1, 2 are stdin, stdout, stderr)");
     CHECK(error_of(minimal().finish({"true"}), errc::relative_path, "finish[0]") ==
           "must be an absolute path, got \"true\"");
-    CHECK(error_of(minimal().permanent_failure_exit_code(256), errc::out_of_range, "permanent_failure_exit_code") ==
-          "256 is not an exit status (0..255)");
-    CHECK(error_of(minimal().kill_timeout(std::chrono::milliseconds(0)), errc::out_of_range, "kill_timeout") ==
-          "0 ms; give at least 1 ms");
+    CHECK(error_of(minimal().permanent_failure_exit_code(256), errc::out_of_range,
+                   "permanent_failure_exit_code") == "256 is not an exit status (0..255)");
+    CHECK(error_of(minimal().kill_timeout(std::chrono::milliseconds(0)), errc::out_of_range,
+                   "kill_timeout") == "0 ms; give at least 1 ms");
 }
 
 TEST_CASE("s6: every hostile value and byte reads back exactly", "[s6][roundtrip]") {
@@ -118,7 +124,8 @@ TEST_CASE("s6: every hostile value and byte reads back exactly", "[s6][roundtrip
     s6::service_builder b;
     b.exec(argv).working_directory("/srv/" + all.substr(0, 46) + all.substr(47)).finish(argv);
     std::size_t i = 0;
-    for (const std::string& a : argv) b.environment("V" + std::to_string(i++) + a.substr(0, a.find('=')).substr(0, 3), a);
+    for (const std::string& a : argv)
+        b.environment("V" + std::to_string(i++) + a.substr(0, a.find('=')).substr(0, 3), a);
     b.user("svc").user_home("/var/lib/svc dir");
     const auto files = b.build();
     REQUIRE(files);
@@ -131,7 +138,8 @@ TEST_CASE("s6: every hostile value and byte reads back exactly", "[s6][roundtrip
     CHECK(d->user_home == "/var/lib/svc dir");
     REQUIRE(d->environment.size() == argv.size());
     i = 0;
-    for (const std::string& a : argv) CHECK(d->environment.at("V" + std::to_string(i++) + a.substr(0, a.find('=')).substr(0, 3)) == a);
+    for (const std::string& a : argv)
+        CHECK(d->environment.at("V" + std::to_string(i++) + a.substr(0, a.find('=')).substr(0, 3)) == a);
     CHECK_FALSE(d->notification_fd);
     CHECK_FALSE(d->down);
 }
@@ -151,26 +159,31 @@ TEST_CASE("s6: the reader refuses what the writer never writes", "[s6][read]") {
     CHECK(e.message == "an execline block at character 36 (byte 36); not what the writer produces");
     e = err(run("#!/usr/bin/execlineb -P\n\"/bin/x\" \"\\0x41\"\n"));
     CHECK(e.message ==
-          "the escape \\0 (execline reads it as a numeric or literal escape) at character 35 (byte 35); not what "
+          "the escape \\0 (execline reads it as a numeric or literal escape) at character 35 (byte 35); not "
+          "what "
           "the writer produces");
     e = err(run("#!/usr/bin/execlineb -P\n\"/bin/x\" unquoted\n"));
     CHECK(e.message == "the bare word \"unquoted\" in the command; not what the writer produces");
     e = err(run("#!/usr/bin/execlineb -P\n\"/bin/x\" \"open\n"));
-    CHECK(e.message == "a quoted word that is never closed at character 34 (byte 34); not what the writer produces");
+    CHECK(e.message ==
+          "a quoted word that is never closed at character 34 (byte 34); not what the writer produces");
     e = err(file_set{{"run", "#!/usr/bin/execlineb -P\n\"/x\"\n", 0755}, {"log/run", "", 0755}});
     CHECK(e.field == "log/run");
     CHECK(e.message == "not a file the s6 writer produces");
     e = err(file_set{});
     CHECK(e.code == errc::missing_field);
     CHECK(e.message == "the service directory has no run script");
-    e = err(file_set{{"run", "#!/usr/bin/execlineb -P\n\"/x\"\n", 0755}, {"notification-fd", "three\n", 0644}});
+    e = err(
+        file_set{{"run", "#!/usr/bin/execlineb -P\n\"/x\"\n", 0755}, {"notification-fd", "three\n", 0644}});
     CHECK(e.field == "notification-fd");
     CHECK(e.message == "expected one decimal number and a newline, got \"three\\n\"");
-    e = err(file_set{{"run", "#!/usr/bin/execlineb -P\n\"/x\"\n", 0755}, {"finish", "#!/bin/sh\nrm -rf /\n", 0755}});
+    e = err(file_set{{"run", "#!/usr/bin/execlineb -P\n\"/x\"\n", 0755},
+                     {"finish", "#!/bin/sh\nrm -rf /\n", 0755}});
     CHECK(e.field == "finish");
     CHECK(e.message == "a command other than `exec ARGV... \"$@\"`; not what the writer produces");
     // comments and layout are execline's, not the writer's: still read
-    const auto d = s6::read_service(run("#!/usr/bin/execlineb -P\n# a comment\ncd \"/srv\"\n  \"/bin/x\"\t\"a\\tb\"\n"));
+    const auto d =
+        s6::read_service(run("#!/usr/bin/execlineb -P\n# a comment\ncd \"/srv\"\n  \"/bin/x\"\t\"a\\tb\"\n"));
     REQUIRE(d);
     CHECK(d->working_directory == "/srv");
     CHECK(d->argv == std::vector<std::string>{"/bin/x", "a\tb"});

@@ -90,7 +90,8 @@ void check_runit(const inputs& in) {
     FUZZ_CHECK(d->argv == in.argv, "runit: argv differs", r->front().content);
     FUZZ_CHECK(d->environment == env_map(in), "runit: environment differs", r->front().content);
     FUZZ_CHECK(d->working_directory == in.dir.value_or(""), "runit: working directory differs");
-    FUZZ_CHECK(d->user == in.user.value_or("") && d->user_home == in.home.value_or(""), "runit: user differs");
+    FUZZ_CHECK(d->user == in.user.value_or("") && d->user_home == in.home.value_or(""),
+               "runit: user differs");
     FUZZ_CHECK(d->finish == in.finish && d->permanent_failure_exit_code == in.code, "runit: finish differs");
     FUZZ_CHECK(d->down == in.down && d->log == in.log, "runit: down or log differs");
 }
@@ -110,12 +111,14 @@ void check_openrc(const inputs& in) {
     FUZZ_CHECK(d.has_value(), d ? "" : d.error().message, *r);
     FUZZ_CHECK(d->argv == in.argv, "openrc: argv differs", *r);
     FUZZ_CHECK(d->environment == env_map(in), "openrc: environment differs", *r);
-    FUZZ_CHECK(d->directory == in.dir.value_or("") && d->command_user == in.user.value_or(""), "openrc: directory or user differs", *r);
+    FUZZ_CHECK(d->directory == in.dir.value_or("") && d->command_user == in.user.value_or(""),
+               "openrc: directory or user differs", *r);
     FUZZ_CHECK(d->description == in.description.value_or(""), "openrc: description differs", *r);
 }
 
 void check_readers(const std::string& text) {
-    if (const auto d = hs::s6::read_service(hs::file_set{{"run", text, 0755}}); !d) fuzz::check_error(d.error());
+    if (const auto d = hs::s6::read_service(hs::file_set{{"run", text, 0755}}); !d)
+        fuzz::check_error(d.error());
     if (const auto d = hs::runit::read_service(hs::file_set{{"run", text, 0755}, {"finish", text, 0755}}); !d)
         fuzz::check_error(d.error());
     if (const auto d = hs::openrc::read_script(text); !d) fuzz::check_error(d.error());
@@ -127,8 +130,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     inputs in;
     for (fuzz::record& r : fuzz::split_records(data, size)) {
         switch (r.tag) {
-            case 'A': in.argv.push_back(in.argv.empty() ? absolute(std::move(r.payload)) : std::move(r.payload)); break;
-            case 'F': in.finish.push_back(in.finish.empty() ? absolute(std::move(r.payload)) : std::move(r.payload)); break;
+            case 'A':
+                in.argv.push_back(in.argv.empty() ? absolute(std::move(r.payload)) : std::move(r.payload));
+                break;
+            case 'F':
+                in.finish.push_back(in.finish.empty() ? absolute(std::move(r.payload))
+                                                      : std::move(r.payload));
+                break;
             case 'E': in.env.push_back(fuzz::split_assignment(r.payload)); break;
             case 'W': in.dir = std::move(r.payload); break;
             case 'U': in.user = std::move(r.payload); break;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The supervisor probe: a statically linked program the s6, runit and OpenRC services under test run. It
-// records what the supervisor gave it in $HERMES_PROBE_OUT (a directory; else $HERMES_HOME/probe-out): `argv` and `env` (NUL-separated),
-// `cwd`, `ids` ("uid gid ppid"), appends "start <pid>" to `events`, and writes `ready` (its pid) last.
-// With HERMES_PROBE_NOTIFY_FD it writes a newline to that descriptor (s6 readiness). If the file
+// records what the supervisor gave it in $HERMES_PROBE_OUT (a directory; else $HERMES_HOME/probe-out): `argv`
+// and `env` (NUL-separated), `cwd`, `ids` ("uid gid ppid"), appends "start <pid>" to `events`, and writes
+// `ready` (its pid) last. With HERMES_PROBE_NOTIFY_FD it writes a newline to that descriptor (s6 readiness).
+// If the file
 // `$HERMES_PROBE_OUT/exit-code` holds a number, it exits with that status right after recording; else it
 // waits for SIGTERM, appends "term <pid>" and exits 0.
 #include <fcntl.h>
@@ -82,8 +83,9 @@ int main(int argc, char** argv) {
     std::string cwd_text = ::getcwd(cwd, sizeof cwd) != nullptr ? cwd : std::string("<getcwd failed>");
     const std::string ids = std::to_string(::getuid()) + " " + std::to_string(::getgid()) + " " +
                             std::to_string(::getppid()) + "\n";
-    if (!put_file("argv", args, O_TRUNC) || !put_file("env", env, O_TRUNC) || !put_file("cwd", cwd_text, O_TRUNC) ||
-        !put_file("ids", ids, O_TRUNC) || !put_file("events", "start " + std::to_string(pid) + "\n", O_APPEND) ||
+    if (!put_file("argv", args, O_TRUNC) || !put_file("env", env, O_TRUNC) ||
+        !put_file("cwd", cwd_text, O_TRUNC) || !put_file("ids", ids, O_TRUNC) ||
+        !put_file("events", "start " + std::to_string(pid) + "\n", O_APPEND) ||
         !put_file("ready", std::to_string(pid) + "\n", O_TRUNC)) {
         std::fprintf(stderr, "probe: cannot write to %s: %s\n", dir, std::strerror(errno));
         return 100;

@@ -13,17 +13,16 @@
 
 #include <cstdio>
 #include <fstream>
+#include <hermes/service/gateway/supervisors.hpp>
+#include <hermes/service/openrc.hpp>
+#include <hermes/service/runit.hpp>
+#include <hermes/service/s6.hpp>
 #include <map>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <hermes/service/gateway/supervisors.hpp>
-#include <hermes/service/openrc.hpp>
-#include <hermes/service/runit.hpp>
-#include <hermes/service/s6.hpp>
 
 namespace hs = hermes::service;
 namespace gw = hermes::service::gateway;
@@ -32,13 +31,30 @@ namespace {
 
 using env_list = std::vector<std::pair<std::string, std::string>>;
 
-/// The hostile corpus of shared/reference/other-inits.md, plus every byte but NUL and bytes that are not UTF-8.
+/// The hostile corpus of shared/reference/other-inits.md, plus every byte but NUL and bytes that are not
+/// UTF-8.
 std::vector<std::string> hostile_values() {
-    std::vector<std::string> v = {"two words", "say \"hi\"", "it's", "back\\slash \\\\ \\n \\\"",
-                                  "$HOME ${HOME} $(id) `id` $1 $@ $#", "100% %PATH% %%", "grüße ✓ 日本語",
-                                  "*.txt ?", "", "semi;pipe|amp&lt<gt>", "tab\there", "-x", "k=v", "#hash", "{",
-                                  "}", "line1\nline2", " lead  double  trail ", "\xff\xfe not UTF-8 \xc3",
-                                  "cr\r\n", "\"$_hermes_cmd\" '$_hermes_arg1'"};
+    std::vector<std::string> v = {"two words",
+                                  "say \"hi\"",
+                                  "it's",
+                                  "back\\slash \\\\ \\n \\\"",
+                                  "$HOME ${HOME} $(id) `id` $1 $@ $#",
+                                  "100% %PATH% %%",
+                                  "grüße ✓ 日本語",
+                                  "*.txt ?",
+                                  "",
+                                  "semi;pipe|amp&lt<gt>",
+                                  "tab\there",
+                                  "-x",
+                                  "k=v",
+                                  "#hash",
+                                  "{",
+                                  "}",
+                                  "line1\nline2",
+                                  " lead  double  trail ",
+                                  "\xff\xfe not UTF-8 \xc3",
+                                  "cr\r\n",
+                                  "\"$_hermes_cmd\" '$_hermes_arg1'"};
     std::string all;
     for (int b = 1; b < 256; ++b) all.push_back(static_cast<char>(b));
     v.push_back(all);
@@ -67,7 +83,8 @@ std::string need(const std::map<std::string, std::string>& kv, const std::string
     return it->second;
 }
 
-spec make_spec(const std::string& kind, const std::string& name, const std::map<std::string, std::string>& kv) {
+spec make_spec(const std::string& kind, const std::string& name,
+               const std::map<std::string, std::string>& kv) {
     spec s;
     const std::string out = need(kv, "out");
     s.argv = {need(kv, "probe")};
@@ -130,7 +147,10 @@ hs::result<std::string> build_script(const spec& s) {
     for (const auto& [n, v] : s.env) b.environment(n, v);
     if (!s.user.empty()) b.command_user(s.user);
     if (!s.pidfile.empty()) b.pidfile(s.pidfile);
-    b.respawn_delay(std::chrono::seconds(1)).respawn_max(0).stop_timeout(std::chrono::seconds(5)).after("localmount");
+    b.respawn_delay(std::chrono::seconds(1))
+        .respawn_max(0)
+        .stop_timeout(std::chrono::seconds(5))
+        .after("localmount");
     return b.build();
 }
 
@@ -153,7 +173,9 @@ std::vector<std::string> split_nul(const std::string& text) {
     return out;
 }
 
-std::string shown(const std::string& s) { return hs::detail::printable(s.size() > 120 ? s.substr(0, 120) + "..." : s); }
+std::string shown(const std::string& s) {
+    return hs::detail::printable(s.size() > 120 ? s.substr(0, 120) + "..." : s);
+}
 
 int failures = 0;
 void expect(bool ok, const std::string& what) {
@@ -170,9 +192,11 @@ void check_record(const std::string& out, const std::vector<std::string>& argv, 
     const auto got_argv = split_nul(slurp(out + "/argv", &have));
     expect(have, "no probe record in " + out);
     if (!have) return;
-    expect(got_argv.size() == argv.size(), "argc " + std::to_string(got_argv.size()) + " want " + std::to_string(argv.size()));
+    expect(got_argv.size() == argv.size(),
+           "argc " + std::to_string(got_argv.size()) + " want " + std::to_string(argv.size()));
     for (std::size_t i = 0; i < argv.size() && i < got_argv.size(); ++i)
-        expect(got_argv[i] == argv[i], "argv[" + std::to_string(i) + "] got \"" + shown(got_argv[i]) + "\" want \"" + shown(argv[i]) + "\"");
+        expect(got_argv[i] == argv[i], "argv[" + std::to_string(i) + "] got \"" + shown(got_argv[i]) +
+                                           "\" want \"" + shown(argv[i]) + "\"");
     std::map<std::string, std::string> got_env;
     for (const std::string& e : split_nul(slurp(out + "/env"))) {
         const std::size_t eq = e.find('=');
@@ -181,7 +205,9 @@ void check_record(const std::string& out, const std::vector<std::string>& argv, 
     for (const auto& [n, v] : env) {
         const auto it = got_env.find(n);
         expect(it != got_env.end(), "environment " + n + " missing");
-        if (it != got_env.end()) expect(it->second == v, "environment " + n + " got \"" + shown(it->second) + "\" want \"" + shown(v) + "\"");
+        if (it != got_env.end())
+            expect(it->second == v,
+                   "environment " + n + " got \"" + shown(it->second) + "\" want \"" + shown(v) + "\"");
     }
     const std::string got_cwd = slurp(out + "/cwd");
     expect(got_cwd == cwd, "cwd got \"" + shown(got_cwd) + "\" want \"" + shown(cwd) + "\"");
@@ -194,7 +220,8 @@ gw::unit_options gateway_options(const std::map<std::string, std::string>& kv) {
     gw::unit_options o = gw::user_unit_options(in, home, home);
     if (kv.count("user") != 0) {
         const std::string uhome = need(kv, "home");
-        o = gw::system_unit_options(in, home, uhome, gw::system_identity{need(kv, "user"), need(kv, "user"), uhome, 0});
+        o = gw::system_unit_options(in, home, uhome,
+                                    gw::system_identity{need(kv, "user"), need(kv, "user"), uhome, 0});
     }
     o.allow_temporary_home = true;  // the suite lives under /tmp
     o.drain_timeout = 0;
@@ -244,7 +271,8 @@ int main(int argc, char** argv) {
         const std::size_t eq = a.find('=');
         kv[a.substr(0, eq)] = eq == std::string::npos ? std::string() : a.substr(eq + 1);
     }
-    const std::vector<std::string> dir_files = {"run", "finish", "notification-fd", "timeout-kill", "down", "log/run"};
+    const std::vector<std::string> dir_files = {"run",          "finish", "notification-fd",
+                                                "timeout-kill", "down",   "log/run"};
 
     if (name == "gateway") {
         const gw::unit_options o = gateway_options(kv);
@@ -261,7 +289,8 @@ int main(int argc, char** argv) {
             expect(gw::openrc_script_is_current(installed, *script), "openrc_script_is_current is false");
             auto d = hs::openrc::read_script(installed);
             if (!d) return std::printf("MISMATCH %s\n", hs::to_string(d.error()).c_str()), 1;
-            check_record(need(kv, "out"), d->argv, env_list(d->environment.begin(), d->environment.end()), d->directory);
+            check_record(need(kv, "out"), d->argv, env_list(d->environment.begin(), d->environment.end()),
+                         d->directory);
         } else {
             auto files = kind == "s6" ? gw::s6_service(o) : gw::runit_service(o);
             if (!files) return std::fprintf(stderr, "%s\n", hs::to_string(files.error()).c_str()), 2;
@@ -273,11 +302,13 @@ int main(int argc, char** argv) {
             if (kind == "s6") {
                 auto d = hs::s6::read_service(installed);
                 if (!d) return std::printf("MISMATCH %s\n", hs::to_string(d.error()).c_str()), 1;
-                check_record(need(kv, "out"), d->argv, env_list(d->environment.begin(), d->environment.end()), d->working_directory);
+                check_record(need(kv, "out"), d->argv, env_list(d->environment.begin(), d->environment.end()),
+                             d->working_directory);
             } else {
                 auto d = hs::runit::read_service(installed);
                 if (!d) return std::printf("MISMATCH %s\n", hs::to_string(d.error()).c_str()), 1;
-                check_record(need(kv, "out"), d->argv, env_list(d->environment.begin(), d->environment.end()), d->working_directory);
+                check_record(need(kv, "out"), d->argv, env_list(d->environment.begin(), d->environment.end()),
+                             d->working_directory);
             }
         }
         return failures == 0 ? 0 : 1;

@@ -28,7 +28,8 @@ struct generated_file {
 using file_set = std::vector<generated_file>;
 
 /// The file at `path` in `files`, or nullptr.
-[[nodiscard]] inline const generated_file* find_file(const file_set& files, const std::string& path) noexcept {
+[[nodiscard]] inline const generated_file* find_file(const file_set& files,
+                                                     const std::string& path) noexcept {
     for (const generated_file& f : files)
         if (f.path == path) return &f;
     return nullptr;

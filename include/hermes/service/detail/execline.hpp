@@ -62,13 +62,14 @@ struct execline_word {
 /// \t \n \v \f \r`. Anything else (blocks `{ }`, numeric escapes, a quote inside a bare word, a
 /// backslash outside quotes) is a parse_error naming `field`: the reader does not guess.
 [[nodiscard]] inline result<std::vector<execline_word>> lex_execline(std::string_view text,
-                                                                      std::string_view field) {
+                                                                     std::string_view field) {
     std::vector<execline_word> words;
     const auto fail = [&](std::size_t at, const std::string& what) {
         return make_error(errc::parse_error, std::string(field),
                           what + " at " + describe_position(text, at) + "; not what the writer produces");
     };
-    if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) return fail(nul, "a NUL byte");
+    if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos)
+        return fail(nul, "a NUL byte");
     std::size_t i = 0;
     while (i < text.size()) {
         const char c = text[i];
@@ -114,7 +115,8 @@ struct execline_word {
         } else {
             const std::size_t start = i;
             while (i < text.size() && !is_execline_space(text[i])) {
-                if (text[i] == '"' || text[i] == '\\') return fail(i, "a quote or backslash inside a bare word");
+                if (text[i] == '"' || text[i] == '\\')
+                    return fail(i, "a quote or backslash inside a bare word");
                 ++i;
             }
             execline_word w{std::string(text.substr(start, i - start)), false};

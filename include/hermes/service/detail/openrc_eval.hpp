@@ -45,8 +45,7 @@ inline constexpr std::string_view openrc_variable_prefix = "_hermes_";
     for (std::size_t i = 0; i < name.size(); ++i) {
         const char c = name[i];
         if (is_ascii_alnum(c) || (i > 0 && (c == '_' || c == '.' || c == '+' || c == '-'))) continue;
-        return name_error(field, name, i,
-                          "service names are ASCII letters, digits and _.+- (not first)");
+        return name_error(field, name, i, "service names are ASCII letters, digits and _.+- (not first)");
     }
     return {};
 }
@@ -64,7 +63,7 @@ void put_eval_reference(Sink& sink, std::string_view name) {
 /// parse_error: the reader does not look at files), joined with spaces and lexed with `lookup`.
 template <class Lookup>
 [[nodiscard]] result<std::vector<std::string>> eval_words(std::string_view value, std::string_view field,
-                                                         const Lookup& lookup) {
+                                                          const Lookup& lookup) {
     std::string joined;
     for (std::size_t i = 0; i < value.size();) {
         while (i < value.size() && (value[i] == ' ' || value[i] == '\t' || value[i] == '\n')) ++i;

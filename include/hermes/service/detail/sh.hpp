@@ -64,8 +64,8 @@ struct no_variables {
 /// The tokens of a sh script for the subset the writers produce: blanks split words, newlines end
 /// commands, `#` at a word's start comments out the line, `\c` and `'...'` are literal, `"..."` takes the
 /// escapes `\$ \` \" \\` and expands `$NAME`/`${NAME}` (and `$1`...`$9`, `$@`) through `lookup` (a
-/// callable returning a `const std::string*`, nullptr when unknown). Unquoted expansions, command substitution, globs,
-/// tildes and unknown variables are a parse_error naming `field`.
+/// callable returning a `const std::string*`, nullptr when unknown). Unquoted expansions, command
+/// substitution, globs, tildes and unknown variables are a parse_error naming `field`.
 template <class Lookup>
 [[nodiscard]] result<std::vector<sh_token>> lex_sh(std::string_view text, std::string_view field,
                                                    const Lookup& lookup) {
@@ -74,7 +74,8 @@ template <class Lookup>
         return make_error(errc::parse_error, std::string(field),
                           what + " at " + describe_position(text, at) + "; not what the writer produces");
     };
-    if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) return fail(nul, "a NUL byte");
+    if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos)
+        return fail(nul, "a NUL byte");
     std::size_t i = 0;
     while (i < text.size()) {
         const char c = text[i];
@@ -112,7 +113,8 @@ template <class Lookup>
             if (w == ' ' || w == '\t' || w == '\n' || is_sh_operator_char(w)) break;
             if (w == '\'') {
                 const std::size_t close = text.find('\'', i + 1);
-                if (close == std::string_view::npos) return fail(i, "a single-quoted word that is never closed");
+                if (close == std::string_view::npos)
+                    return fail(i, "a single-quoted word that is never closed");
                 word.value.append(text.substr(i + 1, close - i - 1));
                 any_quoted = true;
                 i = close + 1;
@@ -163,7 +165,8 @@ template <class Lookup>
                 if (!closed) return fail(open, "a double-quoted word that is never closed");
                 any_quoted = true;
             } else if (w == '\\' && i + 1 < text.size()) {
-                if (text[i + 1] != '\n') word.value.push_back(text[i + 1]);  // a backslash-newline joins lines
+                if (text[i + 1] != '\n')
+                    word.value.push_back(text[i + 1]);  // a backslash-newline joins lines
                 any_quoted = true;
                 i += 2;
             } else if (w == '\\' || w == '$' || w == '`' || w == '*' || w == '?' || w == '[' ||

@@ -90,8 +90,14 @@ template <class Sink>
 }
 
 /// Stand-ins for `"$1"` and `"$@"` while reading: NUL never occurs in a lexed script.
-inline const std::string finish_arg1_marker(std::string_view("\0" "1", 2));
-inline const std::string finish_args_marker(std::string_view("\0" "@", 2));
+inline const std::string finish_arg1_marker(
+    std::string_view("\0"
+                     "1",
+                     2));
+inline const std::string finish_args_marker(
+    std::string_view("\0"
+                     "@",
+                     2));
 
 /// put_finish_script's inverse: the action of a finish script written with the same `stop` text.
 [[nodiscard]] inline result<finish_action> read_finish_script(std::string_view text, std::string_view stop,
@@ -125,7 +131,8 @@ inline const std::string finish_args_marker(std::string_view("\0" "@", 2));
         }
         for (std::size_t i = 0; ok && i < stop_tokens->size(); ++i)
             ok = l[5 + i].value == (*stop_tokens)[i].value && l[5 + i].what == (*stop_tokens)[i].what;
-        if (!ok || code < 0 || code > 255) return fail("line 2 is not `test \"$1\" = N && " + std::string(stop) + "`");
+        if (!ok || code < 0 || code > 255)
+            return fail("line 2 is not `test \"$1\" = N && " + std::string(stop) + "`");
         action.stop_exit_code = code;
         ++at;
     }

@@ -47,11 +47,11 @@ namespace detail {
 
 /// What every supervisor's definition of the gateway is made of, derived once from unit_options.
 struct supervised_gateway {
-    std::vector<std::string> argv;                                  ///< exec_start
-    std::string working_directory;                                  ///< stable_service_working_dir
+    std::vector<std::string> argv;                                 ///< exec_start
+    std::string working_directory;                                 ///< stable_service_working_dir
     std::vector<std::pair<std::string, std::string>> environment;  ///< PATH, HERMES_HOME, ...
-    std::optional<system_identity> identity;                        ///< system scope: the account
-    unsigned stop_timeout_seconds = 0;                              ///< TimeoutStopSec
+    std::optional<system_identity> identity;                       ///< system scope: the account
+    unsigned stop_timeout_seconds = 0;                             ///< TimeoutStopSec
 };
 
 /// The systemd unit's facts for another supervisor: the same checks, working directory, PATH and
@@ -59,13 +59,16 @@ struct supervised_gateway {
 [[nodiscard]] inline result<supervised_gateway> supervised_facts(const unit_options& o) {
     const bool system = o.scope == scope::system;
     if (system && !o.identity)
-        return make_error(errc::missing_field, "system_identity", "a system service needs the account to run as");
-    if (auto ok = check_anchor_path(o.hermes_home, "HERMES_HOME"); !ok) return unexpected_error(std::move(ok.error()));
+        return make_error(errc::missing_field, "system_identity",
+                          "a system service needs the account to run as");
+    if (auto ok = check_anchor_path(o.hermes_home, "HERMES_HOME"); !ok)
+        return unexpected_error(std::move(ok.error()));
     const std::string hermes_home = lexically_normal(o.hermes_home);
     if (auto ok = check_not_temporary(hermes_home, o.tmpdir, o.allow_temporary_home); !ok)
         return unexpected_error(std::move(ok.error()));
     if (system)
-        if (auto ok = check_anchor_path(o.identity->home, "HOME"); !ok) return unexpected_error(std::move(ok.error()));
+        if (auto ok = check_anchor_path(o.identity->home, "HOME"); !ok)
+            return unexpected_error(std::move(ok.error()));
     auto choice = stable_service_working_dir(
         system || o.hermes_home_is_dir ? std::optional<std::string_view>(hermes_home) : std::nullopt,
         o.project_root);
@@ -76,11 +79,13 @@ struct supervised_gateway {
     auto path = join_path(entries, /*absolute=*/true);
     if (!path) return unexpected_error(std::move(path.error()));
     if (o.exec_start.empty())
-        return make_error(errc::empty_value, "ExecStart", "the command line is empty; give at least the executable");
+        return make_error(errc::empty_value, "ExecStart",
+                          "the command line is empty; give at least the executable");
     supervised_gateway g;
     g.argv = o.exec_start;
     g.working_directory = std::move(choice->path);
-    g.environment = {{"PATH", std::move(*path)}, {"HERMES_HOME", hermes_home}, {"HERMES_SUPERVISED_CHILD", "1"}};
+    g.environment = {
+        {"PATH", std::move(*path)}, {"HERMES_HOME", hermes_home}, {"HERMES_SUPERVISED_CHILD", "1"}};
     g.identity = system ? o.identity : std::nullopt;
     g.stop_timeout_seconds = timeout_stop_sec(o.drain_timeout, o.cron_drain_timeout);
     return g;
@@ -120,8 +125,7 @@ struct supervised_gateway {
 /// The gateway's OpenRC script (`/etc/init.d/openrc_script_name(suffix)`): supervise-daemon with the
 /// stable working directory, respawn after 5 s without limit, stop timeout = TimeoutStopSec, started
 /// after `net`. OpenRC cannot keep exit 78 down: supervise-daemon respawns after every exit.
-[[nodiscard]] inline result<std::string> openrc_script(const unit_options& o,
-                                                       std::string_view pidfile = {}) {
+[[nodiscard]] inline result<std::string> openrc_script(const unit_options& o, std::string_view pidfile = {}) {
     auto g = detail::supervised_facts(o);
     if (!g) return unexpected_error(std::move(g.error()));
     openrc::script_builder b;

@@ -24,12 +24,12 @@ namespace openrc {
 
 /// What an OpenRC script says: the settings script_builder was given.
 struct script_definition {
-    std::string description;                          ///< empty when none
-    std::vector<std::string> argv;                    ///< command, then command_args
+    std::string description;                         ///< empty when none
+    std::vector<std::string> argv;                   ///< command, then command_args
     std::map<std::string, std::string> environment;  ///< set through /usr/bin/env
-    std::string directory;                            ///< empty when none
-    std::string command_user;                         ///< empty when none
-    std::string pidfile;                              ///< empty when none
+    std::string directory;                           ///< empty when none
+    std::string command_user;                        ///< empty when none
+    std::string pidfile;                             ///< empty when none
     std::optional<std::chrono::seconds> respawn_delay;
     std::optional<unsigned> respawn_max;
     std::optional<std::chrono::seconds> stop_timeout;  ///< from `retry=SIGTERM/N/SIGKILL/5`
@@ -39,11 +39,15 @@ struct script_definition {
 
 /// Definitions equal when every setting is.
 [[nodiscard]] inline bool operator==(const script_definition& a, const script_definition& b) {
-    return std::tie(a.description, a.argv, a.environment, a.directory, a.command_user, a.pidfile, a.respawn_delay, a.respawn_max, a.stop_timeout, a.need, a.after) ==
-           std::tie(b.description, b.argv, b.environment, b.directory, b.command_user, b.pidfile, b.respawn_delay, b.respawn_max, b.stop_timeout, b.need, b.after);
+    return std::tie(a.description, a.argv, a.environment, a.directory, a.command_user, a.pidfile,
+                    a.respawn_delay, a.respawn_max, a.stop_timeout, a.need, a.after) ==
+           std::tie(b.description, b.argv, b.environment, b.directory, b.command_user, b.pidfile,
+                    b.respawn_delay, b.respawn_max, b.stop_timeout, b.need, b.after);
 }
 /// Negation of operator==.
-[[nodiscard]] inline bool operator!=(const script_definition& a, const script_definition& b) { return !(a == b); }
+[[nodiscard]] inline bool operator!=(const script_definition& a, const script_definition& b) {
+    return !(a == b);
+}
 
 namespace detail {
 
@@ -66,7 +70,8 @@ namespace detail {
     const auto fail = [](std::string_view field, const std::string& what) {
         return make_error(errc::parse_error, std::string(field), what + "; not what the writer produces");
     };
-    if (text.substr(0, shebang.size()) != shebang) return fail("script", "the first line is not #!/sbin/openrc-run");
+    if (text.substr(0, shebang.size()) != shebang)
+        return fail("script", "the first line is not #!/sbin/openrc-run");
     auto tokens = hermes::service::detail::lex_sh(text, "script", hermes::service::detail::no_variables{});
     if (!tokens) return unexpected_error(std::move(tokens.error()));
     const auto lines = hermes::service::detail::split_sh_lines(std::move(*tokens));
@@ -86,8 +91,11 @@ namespace detail {
                 continue;
             }
             if (l.size() == 1 && bare(l[0], ":")) continue;
-            std::vector<std::string>* list = bare(l[0], "need") ? &d.need : bare(l[0], "after") ? &d.after : nullptr;
-            if (list == nullptr || !list->empty()) return fail("depend", "a line other than one need and one after");
+            std::vector<std::string>* list = bare(l[0], "need")    ? &d.need
+                                             : bare(l[0], "after") ? &d.after
+                                                                   : nullptr;
+            if (list == nullptr || !list->empty())
+                return fail("depend", "a line other than one need and one after");
             for (std::size_t i = 1; i < l.size(); ++i) {
                 if (l[i].what != sh_token::kind::word || l[i].bare_prefix != l[i].value.size())
                     return fail("depend", "a quoted or operator word");
@@ -95,8 +103,8 @@ namespace detail {
             }
             continue;
         }
-        if (l.size() == 4 && bare(l[0], "depend") && l[1].value == "(" && l[2].value == ")" && bare(l[3], "{") &&
-            !seen_depend) {
+        if (l.size() == 4 && bare(l[0], "depend") && l[1].value == "(" && l[2].value == ")" &&
+            bare(l[3], "{") && !seen_depend) {
             in_depend = seen_depend = true;
             continue;
         }
@@ -129,15 +137,16 @@ namespace detail {
         return words;
     };
     for (const auto& [name, value] : settings) {
-        static constexpr std::string_view known[] = {"description", "supervisor", "command",       "command_args",
-                                                     "directory",   "command_user", "pidfile",     "respawn_delay",
-                                                     "respawn_max", "retry"};
+        static constexpr std::string_view known[] = {
+            "description",  "supervisor", "command",       "command_args", "directory",
+            "command_user", "pidfile",    "respawn_delay", "respawn_max",  "retry"};
         bool is_known = false;
         for (const std::string_view k : known) is_known = is_known || name == k;
         if (!is_known) return fail(name, "a setting the writer does not produce");
     }
     if (settings["supervisor"] != "supervise-daemon") return fail("supervisor", "not supervise-daemon");
-    if (settings.count("command") == 0) return make_error(errc::missing_field, "command", "the script sets no command");
+    if (settings.count("command") == 0)
+        return make_error(errc::missing_field, "command", "the script sets no command");
     auto command = evaluated("command", true);
     if (!command) return unexpected_error(std::move(command.error()));
     auto args = evaluated("command_args", false);
@@ -154,7 +163,8 @@ namespace detail {
             if (!d.environment.emplace(d.argv[i].substr(0, eq), d.argv[i].substr(eq + 1)).second)
                 return fail("command_args", "a variable set twice");
         }
-        if (i == 1 || i == d.argv.size()) return fail("command_args", "env without variables or without a command");
+        if (i == 1 || i == d.argv.size())
+            return fail("command_args", "env without variables or without a command");
         d.argv.erase(d.argv.begin(), d.argv.begin() + static_cast<std::ptrdiff_t>(i));
     }
     for (const auto& [field, out] : {std::pair<const char*, std::string*>{"directory", &d.directory},

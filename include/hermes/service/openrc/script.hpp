@@ -106,12 +106,15 @@ class script_builder {
         using detail::field_ref;
         if (!command_) return make_error(errc::missing_field, "command", "no command was given");
         if (command_->empty())
-            return make_error(errc::empty_value, "command", "the command line is empty; give at least the executable");
+            return make_error(errc::empty_value, "command",
+                              "the command line is empty; give at least the executable");
         if (command_->front().empty())
-            return make_error(errc::empty_value, field_ref("command", std::size_t{0}), "the executable is empty");
+            return make_error(errc::empty_value, field_ref("command", std::size_t{0}),
+                              "the executable is empty");
         if (command_->front().front() != '/')
-            return make_error(errc::relative_path, field_ref("command", std::size_t{0}),
-                              "must be an absolute path, got \"" + detail::printable(command_->front()) + "\"");
+            return make_error(
+                errc::relative_path, field_ref("command", std::size_t{0}),
+                "must be an absolute path, got \"" + detail::printable(command_->front()) + "\"");
         if (!environment_.empty() && command_->front().find('=') != std::string::npos)
             return make_error(errc::unrepresentable, field_ref("command", std::size_t{0}),
                               "\"" + detail::printable(command_->front()) +
@@ -131,13 +134,15 @@ class script_builder {
                 return unexpected_error(std::move(ok.error()));
             for (std::size_t j = 0; j < i; ++j)
                 if (environment_[j].first == name)
-                    return make_error(errc::duplicate, field_ref("environment", name), "the variable is set twice");
+                    return make_error(errc::duplicate, field_ref("environment", name),
+                                      "the variable is set twice");
         }
         if (respawn_delay_ && respawn_delay_->count() < 0)
             return make_error(errc::out_of_range, "respawn_delay",
                               std::to_string(respawn_delay_->count()) + " seconds is negative");
         if (pidfile_) {
-            if (auto ok = detail::check_eval_token(*pidfile_, "pidfile"); !ok) return unexpected_error(std::move(ok.error()));
+            if (auto ok = detail::check_eval_token(*pidfile_, "pidfile"); !ok)
+                return unexpected_error(std::move(ok.error()));
             if (pidfile_->front() != '/')
                 return make_error(errc::relative_path, "pidfile",
                                   "must be an absolute path, got \"" + *pidfile_ + "\"");
@@ -182,7 +187,8 @@ class script_builder {
         if (auto ok = assign_variable("cmd", command_->front(), field_ref("command", std::size_t{0})); !ok)
             return unexpected_error(std::move(ok.error()));
         for (std::size_t i = 1; i < command_->size(); ++i)
-            if (auto ok = assign_variable("arg" + std::to_string(i), (*command_)[i], field_ref("command", i)); !ok)
+            if (auto ok = assign_variable("arg" + std::to_string(i), (*command_)[i], field_ref("command", i));
+                !ok)
                 return unexpected_error(std::move(ok.error()));
         if (directory_)
             if (auto ok = assign_variable("dir", *directory_, "directory"); !ok)
@@ -214,7 +220,8 @@ class script_builder {
         }
         if (command_user_) out.append("command_user=").append(*command_user_).push_back('\n');
         if (pidfile_) out.append("pidfile=").append(*pidfile_).push_back('\n');
-        if (respawn_delay_) out.append("respawn_delay=").append(std::to_string(respawn_delay_->count())).push_back('\n');
+        if (respawn_delay_)
+            out.append("respawn_delay=").append(std::to_string(respawn_delay_->count())).push_back('\n');
         if (respawn_max_) out.append("respawn_max=").append(std::to_string(*respawn_max_)).push_back('\n');
         if (stop_timeout_)
             out.append("retry=SIGTERM/")

@@ -37,11 +37,15 @@ struct service_definition {
 
 /// Definitions equal when every setting is.
 [[nodiscard]] inline bool operator==(const service_definition& a, const service_definition& b) {
-    return std::tie(a.argv, a.environment, a.working_directory, a.user, a.user_home, a.down, a.finish, a.permanent_failure_exit_code, a.log) ==
-           std::tie(b.argv, b.environment, b.working_directory, b.user, b.user_home, b.down, b.finish, b.permanent_failure_exit_code, b.log);
+    return std::tie(a.argv, a.environment, a.working_directory, a.user, a.user_home, a.down, a.finish,
+                    a.permanent_failure_exit_code,
+                    a.log) == std::tie(b.argv, b.environment, b.working_directory, b.user, b.user_home,
+                                       b.down, b.finish, b.permanent_failure_exit_code, b.log);
 }
 /// Negation of operator==.
-[[nodiscard]] inline bool operator!=(const service_definition& a, const service_definition& b) { return !(a == b); }
+[[nodiscard]] inline bool operator!=(const service_definition& a, const service_definition& b) {
+    return !(a == b);
+}
 
 /// The settings of a service directory service_builder wrote; a parse_error naming the file for
 /// anything it does not write (other commands, expansions, globs, unknown files).
@@ -58,17 +62,20 @@ struct service_definition {
             };
             if (std::string_view(f.content).substr(0, run_shebang.size()) != run_shebang)
                 return fail("the first line is not #!/bin/sh");
-            auto tokens = hermes::service::detail::lex_sh(f.content, "run", hermes::service::detail::no_variables{});
+            auto tokens =
+                hermes::service::detail::lex_sh(f.content, "run", hermes::service::detail::no_variables{});
             if (!tokens) return unexpected_error(std::move(tokens.error()));
             const auto lines = hermes::service::detail::split_sh_lines(std::move(*tokens));
-            const auto is = [](const std::vector<sh_token>& l, std::size_t i, std::string_view text, bool op) {
+            const auto is = [](const std::vector<sh_token>& l, std::size_t i, std::string_view text,
+                               bool op) {
                 return i < l.size() && l[i].value == text &&
                        (op ? l[i].what == sh_token::kind::op
                            : l[i].what == sh_token::kind::word && l[i].bare_prefix == text.size());
             };
             std::size_t at = 0;
             if (at < lines.size() && lines[at].size() == 4 && is(lines[at], 0, "exec", false) &&
-                is(lines[at], 1, "2", false) && is(lines[at], 2, ">&", true) && is(lines[at], 3, "1", false)) {
+                is(lines[at], 1, "2", false) && is(lines[at], 2, ">&", true) &&
+                is(lines[at], 3, "1", false)) {
                 joined_stderr = true;
                 ++at;
             }
@@ -89,7 +96,8 @@ struct service_definition {
                     return fail("an export other than `export NAME=VALUE`");
                 exports.emplace_back(l[1].value.substr(0, eq), l[1].value.substr(eq + 1));
             }
-            if (at + 1 != lines.size() || !is(lines[at], 0, "exec", false)) return fail("no final exec, or more after it");
+            if (at + 1 != lines.size() || !is(lines[at], 0, "exec", false))
+                return fail("no final exec, or more after it");
             const auto& l = lines[at];
             std::size_t i = 1;
             if (is(l, 1, "chpst", false)) {
@@ -97,7 +105,8 @@ struct service_definition {
                 d.user = l[3].value;
                 i = 4;
                 if (exports.size() < 3 || exports[0].first != "HOME" || exports[1].first != "USER" ||
-                    exports[2].first != "LOGNAME" || exports[1].second != d.user || exports[2].second != d.user)
+                    exports[2].first != "LOGNAME" || exports[1].second != d.user ||
+                    exports[2].second != d.user)
                     return fail("chpst -u not preceded by HOME, USER and LOGNAME of its account");
                 d.user_home = exports[0].second;
                 exports.erase(exports.begin(), exports.begin() + 3);

@@ -11,11 +11,11 @@
 #include <utility>      // std::move, std::pair
 #include <vector>       // std::vector
 
-#include "../detail/escape.hpp"  // string_sink, field_ref, check_environment_name, check_user_name
-#include "../detail/supervision.hpp"// finish_action, put_finish_script, check_command
-#include "../detail/sh.hpp"      // put_sh_word
-#include "../error.hpp"          // result, make_error
-#include "../file_set.hpp"       // file_set, generated_file
+#include "../detail/escape.hpp"       // string_sink, field_ref, check_environment_name, check_user_name
+#include "../detail/sh.hpp"           // put_sh_word
+#include "../detail/supervision.hpp"  // finish_action, put_finish_script, check_command
+#include "../error.hpp"               // result, make_error
+#include "../file_set.hpp"            // file_set, generated_file
 
 namespace hermes::service {
 inline namespace v1 {
@@ -28,7 +28,8 @@ inline constexpr std::string_view permanent_failure_command = "exec sv down .";
 /// The exit status of the run script when `cd` fails (runsv restarts it a second later).
 inline constexpr int chdir_failure_exit_code = 111;
 /// The `log/run` script log(true) writes: svlogd keeps timestamped logs in `log/main/current`.
-inline constexpr std::string_view log_run_script = "#!/bin/sh\nmkdir -p main || exit 111\nexec svlogd -tt main\n";
+inline constexpr std::string_view log_run_script =
+    "#!/bin/sh\nmkdir -p main || exit 111\nexec svlogd -tt main\n";
 
 namespace detail {
 using namespace hermes::service::detail;
@@ -94,7 +95,8 @@ class service_builder {
     [[nodiscard]] result<file_set> build() const {
         using detail::field_ref;
         if (!exec_) return make_error(errc::missing_field, "exec", "no command was given");
-        if (auto ok = detail::check_command(*exec_, "exec"); !ok) return unexpected_error(std::move(ok.error()));
+        if (auto ok = detail::check_command(*exec_, "exec"); !ok)
+            return unexpected_error(std::move(ok.error()));
         if (working_directory_)
             if (auto ok = detail::check_directory(*working_directory_, "working_directory"); !ok)
                 return unexpected_error(std::move(ok.error()));
@@ -111,7 +113,8 @@ class service_builder {
                                   "user() exports HOME, USER and LOGNAME for the account");
         }
         if (user_) {
-            if (auto ok = detail::check_account(*user_, "user"); !ok) return unexpected_error(std::move(ok.error()));
+            if (auto ok = detail::check_account(*user_, "user"); !ok)
+                return unexpected_error(std::move(ok.error()));
             if (!user_home_)
                 return make_error(errc::missing_field, "user_home",
                                   "user() needs the account's home: chpst -u does not set HOME");
@@ -129,7 +132,9 @@ class service_builder {
             if (auto ok = detail::check_command(*finish_, "finish"); !ok)
                 return unexpected_error(std::move(ok.error()));
         if (permanent_failure_exit_code_)
-            if (auto ok = detail::check_exit_code(*permanent_failure_exit_code_, "permanent_failure_exit_code"); !ok)
+            if (auto ok =
+                    detail::check_exit_code(*permanent_failure_exit_code_, "permanent_failure_exit_code");
+                !ok)
                 return unexpected_error(std::move(ok.error()));
 
         std::string run(run_shebang);
@@ -149,9 +154,12 @@ class service_builder {
             return {};
         };
         if (user_) {
-            if (auto ok = put_export("HOME", *user_home_, "user_home"); !ok) return unexpected_error(std::move(ok.error()));
-            if (auto ok = put_export("USER", *user_, "user"); !ok) return unexpected_error(std::move(ok.error()));
-            if (auto ok = put_export("LOGNAME", *user_, "user"); !ok) return unexpected_error(std::move(ok.error()));
+            if (auto ok = put_export("HOME", *user_home_, "user_home"); !ok)
+                return unexpected_error(std::move(ok.error()));
+            if (auto ok = put_export("USER", *user_, "user"); !ok)
+                return unexpected_error(std::move(ok.error()));
+            if (auto ok = put_export("LOGNAME", *user_, "user"); !ok)
+                return unexpected_error(std::move(ok.error()));
         }
         for (const bool path_pass : {false, true})
             for (const auto& [name, value] : environment_)
@@ -161,7 +169,8 @@ class service_builder {
         run.append("exec");
         if (user_) {
             run.append(" chpst -u ");
-            if (auto ok = detail::put_sh_word(sink, *user_, "user"); !ok) return unexpected_error(std::move(ok.error()));
+            if (auto ok = detail::put_sh_word(sink, *user_, "user"); !ok)
+                return unexpected_error(std::move(ok.error()));
         }
         for (std::size_t i = 0; i < exec_->size(); ++i) {
             run.push_back(' ');
@@ -177,7 +186,8 @@ class service_builder {
             detail::string_sink finish_sink{&text};
             const detail::finish_action action{finish_ ? *finish_ : std::vector<std::string>{},
                                                permanent_failure_exit_code_};
-            if (auto ok = detail::put_finish_script(finish_sink, action, permanent_failure_command, "finish"); !ok)
+            if (auto ok = detail::put_finish_script(finish_sink, action, permanent_failure_command, "finish");
+                !ok)
                 return unexpected_error(std::move(ok.error()));
             files.push_back({"finish", std::move(text), 0755});
         }

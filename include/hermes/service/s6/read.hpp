@@ -4,8 +4,8 @@
 #pragma once
 
 #include <chrono>       // std::chrono::milliseconds
-#include <map>          // std::map
 #include <cstddef>      // std::size_t
+#include <map>          // std::map
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
@@ -13,11 +13,11 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
-#include "../detail/execline.hpp"  // lex_execline
+#include "../detail/execline.hpp"     // lex_execline
 #include "../detail/supervision.hpp"  // read_finish_script
-#include "../error.hpp"            // result, make_error
-#include "../file_set.hpp"         // file_set
-#include "service.hpp"             // run_shebang, permanent_failure_command
+#include "../error.hpp"               // result, make_error
+#include "../file_set.hpp"            // file_set
+#include "service.hpp"                // run_shebang, permanent_failure_command
 
 namespace hermes::service {
 inline namespace v1 {
@@ -25,30 +25,35 @@ namespace s6 {
 
 /// What an s6 service directory says: the settings service_builder was given.
 struct service_definition {
-    std::vector<std::string> argv;                                  ///< the command
-    std::map<std::string, std::string> environment;  ///< exported (not user()'s HOME, USER, LOGNAME)
-    std::string working_directory;                                  ///< empty when none
-    std::string user;                                               ///< empty when none
-    std::string user_home;                                          ///< HOME for user, else empty
-    std::optional<unsigned> notification_fd;                        ///< `notification-fd`
-    bool down = false;                                              ///< a `down` file
-    std::vector<std::string> finish;                                ///< the finish command, or empty
-    std::optional<int> permanent_failure_exit_code;                 ///< finish exits 125 after it
-    std::optional<std::chrono::milliseconds> kill_timeout;          ///< `timeout-kill`
+    std::vector<std::string> argv;                          ///< the command
+    std::map<std::string, std::string> environment;         ///< exported (not user()'s HOME, USER, LOGNAME)
+    std::string working_directory;                          ///< empty when none
+    std::string user;                                       ///< empty when none
+    std::string user_home;                                  ///< HOME for user, else empty
+    std::optional<unsigned> notification_fd;                ///< `notification-fd`
+    bool down = false;                                      ///< a `down` file
+    std::vector<std::string> finish;                        ///< the finish command, or empty
+    std::optional<int> permanent_failure_exit_code;         ///< finish exits 125 after it
+    std::optional<std::chrono::milliseconds> kill_timeout;  ///< `timeout-kill`
 };
 
 /// Definitions equal when every setting is.
 [[nodiscard]] inline bool operator==(const service_definition& a, const service_definition& b) {
-    return std::tie(a.argv, a.environment, a.working_directory, a.user, a.user_home, a.notification_fd, a.down, a.finish, a.permanent_failure_exit_code, a.kill_timeout) ==
-           std::tie(b.argv, b.environment, b.working_directory, b.user, b.user_home, b.notification_fd, b.down, b.finish, b.permanent_failure_exit_code, b.kill_timeout);
+    return std::tie(a.argv, a.environment, a.working_directory, a.user, a.user_home, a.notification_fd,
+                    a.down, a.finish, a.permanent_failure_exit_code, a.kill_timeout) ==
+           std::tie(b.argv, b.environment, b.working_directory, b.user, b.user_home, b.notification_fd,
+                    b.down, b.finish, b.permanent_failure_exit_code, b.kill_timeout);
 }
 /// Negation of operator==.
-[[nodiscard]] inline bool operator!=(const service_definition& a, const service_definition& b) { return !(a == b); }
+[[nodiscard]] inline bool operator!=(const service_definition& a, const service_definition& b) {
+    return !(a == b);
+}
 
 namespace detail {
 
 /// A data file holding one decimal number and a newline.
-[[nodiscard]] inline result<unsigned long long> read_number_file(std::string_view text, const std::string& path) {
+[[nodiscard]] inline result<unsigned long long> read_number_file(std::string_view text,
+                                                                 const std::string& path) {
     unsigned long long n = 0;
     bool ok = text.size() >= 2 && text.size() <= 11 && text.back() == '\n';
     for (std::size_t i = 0; ok && i + 1 < text.size(); ++i) {
@@ -81,7 +86,9 @@ namespace detail {
             if (!words) return unexpected_error(std::move(words.error()));
             const auto& w = *words;
             std::size_t i = 0;
-            const auto keyword = [&](std::string_view k) { return i < w.size() && !w[i].quoted && w[i].value == k; };
+            const auto keyword = [&](std::string_view k) {
+                return i < w.size() && !w[i].quoted && w[i].value == k;
+            };
             if (keyword("cd")) {
                 if (i + 1 >= w.size()) return fail("cd without a directory");
                 d.working_directory = w[i + 1].value;
@@ -111,7 +118,8 @@ namespace detail {
                 d.argv.push_back(w[i].value);
             }
         } else if (f.path == "finish") {
-            auto action = hermes::service::detail::read_finish_script(f.content, permanent_failure_command, "finish");
+            auto action =
+                hermes::service::detail::read_finish_script(f.content, permanent_failure_command, "finish");
             if (!action) return unexpected_error(std::move(action.error()));
             d.finish = std::move(action->argv);
             d.permanent_failure_exit_code = action->stop_exit_code;

@@ -13,11 +13,11 @@
 #include <utility>      // std::move, std::pair
 #include <vector>       // std::vector
 
-#include "../detail/escape.hpp"    // string_sink, field_ref, check_user_name, printable
-#include "../detail/execline.hpp"  // put_execline_word
+#include "../detail/escape.hpp"       // string_sink, field_ref, check_user_name, printable
+#include "../detail/execline.hpp"     // put_execline_word
 #include "../detail/supervision.hpp"  // finish_action, put_finish_script, check_command
-#include "../error.hpp"            // result, make_error
-#include "../file_set.hpp"         // file_set, generated_file
+#include "../error.hpp"               // result, make_error
+#include "../file_set.hpp"            // file_set, generated_file
 
 namespace hermes::service {
 inline namespace v1 {
@@ -92,7 +92,8 @@ class service_builder {
     [[nodiscard]] result<file_set> build() const {
         using detail::field_ref;
         if (!exec_) return make_error(errc::missing_field, "exec", "no command was given");
-        if (auto ok = detail::check_command(*exec_, "exec"); !ok) return unexpected_error(std::move(ok.error()));
+        if (auto ok = detail::check_command(*exec_, "exec"); !ok)
+            return unexpected_error(std::move(ok.error()));
         if (working_directory_)
             if (auto ok = detail::check_directory(*working_directory_, "working_directory"); !ok)
                 return unexpected_error(std::move(ok.error()));
@@ -109,7 +110,8 @@ class service_builder {
                                   "user() exports HOME, USER and LOGNAME for the account");
         }
         if (user_) {
-            if (auto ok = detail::check_account(*user_, "user"); !ok) return unexpected_error(std::move(ok.error()));
+            if (auto ok = detail::check_account(*user_, "user"); !ok)
+                return unexpected_error(std::move(ok.error()));
             if (!user_home_)
                 return make_error(errc::missing_field, "user_home",
                                   "user() needs the account's home: s6-setuidgid does not set HOME");
@@ -128,7 +130,9 @@ class service_builder {
             if (auto ok = detail::check_command(*finish_, "finish"); !ok)
                 return unexpected_error(std::move(ok.error()));
         if (permanent_failure_exit_code_)
-            if (auto ok = detail::check_exit_code(*permanent_failure_exit_code_, "permanent_failure_exit_code"); !ok)
+            if (auto ok =
+                    detail::check_exit_code(*permanent_failure_exit_code_, "permanent_failure_exit_code");
+                !ok)
                 return unexpected_error(std::move(ok.error()));
         if (kill_timeout_ && kill_timeout_->count() < 1)
             return make_error(errc::out_of_range, "kill_timeout",
@@ -157,9 +161,12 @@ class service_builder {
             if (auto ok = detail::put_execline_word(sink, *user_, "user"); !ok)
                 return unexpected_error(std::move(ok.error()));
             run.push_back('\n');
-            if (auto ok = put_export("HOME", *user_home_, "user_home"); !ok) return unexpected_error(std::move(ok.error()));
-            if (auto ok = put_export("USER", *user_, "user"); !ok) return unexpected_error(std::move(ok.error()));
-            if (auto ok = put_export("LOGNAME", *user_, "user"); !ok) return unexpected_error(std::move(ok.error()));
+            if (auto ok = put_export("HOME", *user_home_, "user_home"); !ok)
+                return unexpected_error(std::move(ok.error()));
+            if (auto ok = put_export("USER", *user_, "user"); !ok)
+                return unexpected_error(std::move(ok.error()));
+            if (auto ok = put_export("LOGNAME", *user_, "user"); !ok)
+                return unexpected_error(std::move(ok.error()));
         }
         for (const bool path_pass : {false, true})
             for (const auto& [name, value] : environment_)
@@ -180,12 +187,15 @@ class service_builder {
             detail::string_sink finish_sink{&text};
             const detail::finish_action action{finish_ ? *finish_ : std::vector<std::string>{},
                                                permanent_failure_exit_code_};
-            if (auto ok = detail::put_finish_script(finish_sink, action, permanent_failure_command, "finish"); !ok)
+            if (auto ok = detail::put_finish_script(finish_sink, action, permanent_failure_command, "finish");
+                !ok)
                 return unexpected_error(std::move(ok.error()));
             files.push_back({"finish", std::move(text), 0755});
         }
-        if (notification_fd_) files.push_back({"notification-fd", std::to_string(*notification_fd_) + "\n", 0644});
-        if (kill_timeout_) files.push_back({"timeout-kill", std::to_string(kill_timeout_->count()) + "\n", 0644});
+        if (notification_fd_)
+            files.push_back({"notification-fd", std::to_string(*notification_fd_) + "\n", 0644});
+        if (kill_timeout_)
+            files.push_back({"timeout-kill", std::to_string(kill_timeout_->count()) + "\n", 0644});
         if (down_) files.push_back({"down", std::string(), 0644});
         return files;
     }
