@@ -156,7 +156,7 @@ TEST_CASE("openrc: the reader evaluates as supervise-daemon.sh and refuses the r
     e = err(head + "command='\"$_hermes_nope\"'\n");
     CHECK(e.field == "command");
     CHECK(e.message ==
-          "the unknown variable $_hermes_nope at character 1 (byte 1); not what the writer produces");
+          "the unknown variable $_hermes_nope at character 2 (byte 2); not what the writer produces");
     e = err(head + "command=/bin/x\nstart_pre() { rm -rf /; }\n");
     CHECK(e.field == "script");
     e = err(head + "command=/bin/x\noutput_log=/tmp/x\n");

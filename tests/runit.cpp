@@ -125,19 +125,19 @@ TEST_CASE("runit: the reader refuses what the writer never writes", "[runit][rea
     CHECK(err("#!/bin/bash\nexec '/bin/x'\n") ==
           "the first line is not #!/bin/sh; not what the writer produces");
     CHECK(err("#!/bin/sh\nexec /bin/x $HOME\n") ==
-          "the unquoted '$' (an escape, expansion or pattern the reader does not evaluate) at character 26 "
-          "(byte "
-          "26); not what the writer produces");
+          "the unquoted '$' (an escape, expansion or pattern the reader does not evaluate) at character 23 "
+          "(byte 23); not what "
+          "the writer produces");
     CHECK(
         err("#!/bin/sh\nexec /bin/x \"$(id)\"\n") ==
         "a '$' that is not a plain $NAME or ${NAME} at character 24 (byte 24); not what the writer produces");
     CHECK(err("#!/bin/sh\nexec /bin/x *.txt\n") ==
-          "the unquoted '*' (an escape, expansion or pattern the reader does not evaluate) at character 22 "
-          "(byte "
-          "22); not what the writer produces");
+          "the unquoted '*' (an escape, expansion or pattern the reader does not evaluate) at character 23 "
+          "(byte 23); not what "
+          "the writer produces");
     CHECK(
         err("#!/bin/sh\nexec /bin/x 'open\n") ==
-        "a single-quoted word that is never closed at character 22 (byte 22); not what the writer produces");
+        "a single-quoted word that is never closed at character 23 (byte 23); not what the writer produces");
     CHECK(err("#!/bin/sh\nexport A=1\n") == "no final exec, or more after it; not what the writer produces");
     CHECK(err("#!/bin/sh\nexec 2>&1\nexec /bin/x\n") ==
           "`exec 2>&1` and log/run come together; not what the writer produces");

@@ -43,7 +43,7 @@ TEST_CASE("s6: a full service directory renders byte for byte", "[s6][golden]") 
     REQUIRE(r->size() == 5);
     CHECK((*r)[0].path == "run");
     CHECK((*r)[0].mode == 0755);
-    CHECK((*r)[0].content == R"(#!/usr/bin/execlineb -P
+    CHECK((*r)[0].content == R"run(#!/usr/bin/execlineb -P
 cd "/home/alice/.hermes"
 s6-setuidgid "alice"
 export "HOME" "/home/alice"
@@ -51,11 +51,9 @@ export "USER" "alice"
 export "LOGNAME" "alice"
 export "HERMES_HOME" "/home/alice/.hermes"
 export "PATH" "/usr/bin:/bin"
-"/usr/bin/python3" "-c" "print(\"$1\")"
-                             "it's"
-                             "a\\b")
-    ");
-        CHECK((*r)[1].path == "finish");
+"/usr/bin/python3" "-c" "print(\"$1\")" "it's" "a\\b"
+)run");
+    CHECK((*r)[1].path == "finish");
     CHECK((*r)[1].mode == 0755);
     CHECK((*r)[1].content ==
           "#!/bin/sh\ntest \"$1\" = 78 && exit 125\nexec '/usr/bin/logger' '-t' 'gateway' \"$@\"\n");

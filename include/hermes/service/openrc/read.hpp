@@ -7,6 +7,7 @@
 #include <cstddef>      // std::size_t
 #include <map>          // std::map
 #include <optional>     // std::optional
+#include <set>          // std::set
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 #include <tuple>        // std::tie
@@ -125,9 +126,12 @@ namespace detail {
     }
     if (in_depend) return fail("depend", "depend() is never closed");
 
-    const auto lookup = [&variables](std::string_view name) -> const std::string* {
+    std::set<std::string> referenced;
+    const auto lookup = [&variables, &referenced](std::string_view name) -> const std::string* {
         const auto it = variables.find(std::string(name));
-        return it == variables.end() ? nullptr : &it->second;
+        if (it == variables.end()) return nullptr;
+        referenced.insert(it->first);
+        return &it->second;
     };
     const auto evaluated = [&](const std::string& name, bool one) -> result<std::vector<std::string>> {
         const auto it = settings.find(name);
@@ -197,8 +201,8 @@ namespace detail {
         d.stop_timeout = std::chrono::seconds(static_cast<long long>(*n));
     }
     // Every variable of the script is referred to: a stray one would be a value nobody reads.
-    std::size_t expected = d.environment.size() + d.argv.size() + (settings.count("directory") != 0 ? 1 : 0);
-    if (variables.size() != expected) return fail("script", "a variable the settings do not refer to");
+    if (referenced.size() != variables.size())
+        return fail("script", "a variable the settings do not refer to");
     return d;
 }
 
