@@ -53,7 +53,9 @@ GW=(probe="$PROBE" checkout="$W/gw-checkout" hermes_home="$W/hermes-home" pidfil
 log "script hsv-user:"; grep -v '^_hermes_arg\|^export HOSTILE\|^ *[^ =]*$' /etc/init.d/hsv-user | cut -c1-150 | sed 's/^/    | /'
 
 t=$(date +%s%N)
-for s in $SERVICES; do out=$(rc-service "$s" start 2>&1) || bad "rc-service $s start: $out"; done
+for s in $SERVICES; do (out=$(rc-service "$s" start 2>&1) || echo "rc-service $s start: $out" >"$W/start-$s.err") & done
+wait
+for f in "$W"/start-*.err; do [ -e "$f" ] && bad "$(cat "$f")"; done
 for o in hostile user pinned; do wait_for 10 new_ready "$W/out-$o" || bad "$o never started"; done
 wait_for 10 new_ready "$W/hermes-home/probe-out" || bad "gateway never started"
 log "4 services up in $(ms_since "$t") ms"
@@ -83,7 +85,7 @@ log "exit 78 under supervise-daemon: $(($(starts "$W/out-hostile") - n)) starts 
 
 # The seed's failure: a script pinned to the checkout, which is then deleted.
 rm -rf "$W/checkout"; old=$(ready_pid "$W/out-pinned")
-out=$(rc-service hsv-pinned restart 2>&1); rc=$?; sleep 3.2
+out=$(rc-service hsv-pinned restart 2>&1); rc=$?; sleep 2
 st=$(rc-service hsv-pinned status 2>&1 | tr '\n' ' ')
 [ "$(ready_pid "$W/out-pinned")" = "$old" ] && ok "pinned to a deleted checkout: never comes up (restart rc=$rc: $(echo "$out" | tr '\n' ' ' | cut -c1-160); status: $st)" ||
     bad "pinned: came up again ($st)"
@@ -92,13 +94,12 @@ rc-service hsv-pinned stop >/dev/null 2>&1
 rm -rf "$W/gw-checkout"; old=$(ready_pid "$W/hermes-home/probe-out"); rc-service hsv-gateway restart >/dev/null 2>&1
 wait_for 10 new_ready "$W/hermes-home/probe-out" "$old" && [ "$(cat "$W/hermes-home/probe-out/cwd")" = "$W/hermes-home" ] &&
     ok "gateway: restarted after the checkout was deleted, cwd HERMES_HOME" || bad "gateway: not back after the checkout was deleted"
-old=$(ready_pid "$W/hermes-home/probe-out"); kill -KILL "$old"; wait_for 10 new_ready "$W/hermes-home/probe-out" "$old" &&
-    ok "gateway: respawned after SIGKILL with the checkout gone" || bad "gateway: no respawn"
 
 log "teardown: rc-service stop"
 pids=$(cat "$W"/out-*/events "$W/hermes-home/probe-out/events" | awk '$1=="start"{print $2}')
 t=$(date +%s%N)
-for s in $SERVICES; do rc-service "$s" stop >/dev/null 2>&1; done
+for s in $SERVICES; do rc-service "$s" stop >/dev/null 2>&1 & done
+wait
 ok "stopped in $(ms_since "$t") ms"
 left=; for p in $pids; do pid_alive "$p" && left="$left $p"; done
 [ -z "$left" ] && ok "no probe left" || bad "probes left:$left"

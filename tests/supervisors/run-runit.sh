@@ -66,7 +66,7 @@ grep -q '^-1 9$' "$W/out-hostile/finish.log" && ok "finish: ran with runsv's arg
 
 # Exit 78 (the gateway's fatal configuration error): finish runs `sv down .`, runsv keeps it down.
 echo 78 >"$W/out-hostile/exit-code"; n=$(starts "$W/out-hostile"); old=$(ready_pid "$W/out-hostile")
-sv term "$SV/hostile" >/dev/null; wait_for 10 new_ready "$W/out-hostile" "$old"; sleep 2.5
+sv term "$SV/hostile" >/dev/null; wait_for 10 new_ready "$W/out-hostile" "$old"; sleep 1.8
 [ "$(starts "$W/out-hostile")" -eq $((n + 1)) ] && sv status "$SV/hostile" | grep -q '^down:' &&
     ok "exit 78: started once, then kept down ($(sv status "$SV/hostile" | cut -c1-80))" || bad "exit 78: starts $n -> $(starts "$W/out-hostile"), $(sv status "$SV/hostile")"
 rm -f "$W/out-hostile/exit-code"; old=$(ready_pid "$W/out-hostile")

@@ -64,7 +64,7 @@ grep -q '^256 9 ' "$W/out-hostile/finish.log" && ok "finish: ran with s6's argum
 
 # Exit 78 (the gateway's fatal configuration error): finish exits 125, s6 keeps the service down.
 echo 78 >"$W/out-hostile/exit-code"; n=$(starts "$W/out-hostile"); old=$(ready_pid "$W/out-hostile")
-s6-svc -r "$SCAN/hostile"; wait_for 10 new_ready "$W/out-hostile" "$old"; sleep 2.5
+s6-svc -r "$SCAN/hostile"; wait_for 10 new_ready "$W/out-hostile" "$old"; sleep 1.8
 [ "$(starts "$W/out-hostile")" -eq $((n + 1)) ] && [ "$(s6-svstat -o up,wantedup "$SCAN/hostile")" = "false false" ] &&
     ok "exit 78: started once, then kept down ($(s6-svstat "$SCAN/hostile"))" || bad "exit 78: starts $n -> $(starts "$W/out-hostile"), $(s6-svstat "$SCAN/hostile")"
 rm -f "$W/out-hostile/exit-code"; old=$(ready_pid "$W/out-hostile")
