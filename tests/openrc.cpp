@@ -116,7 +116,7 @@ TEST_CASE("openrc: every hostile value and byte reads back exactly through the e
     std::string all;
     for (int c = 1; c < 256; ++c) all.push_back(static_cast<char>(c));
     argv.push_back(all);
-    argv.push_back("\"$_hermes_cmd\" '$_hermes_arg1'");
+    argv.emplace_back("\"$_hermes_cmd\" '$_hermes_arg1'");
     openrc::script_builder b;
     b.command(argv).directory("/" + all.substr(0, 46) + all.substr(47)).description(all);
     for (std::size_t i = 0; i < argv.size(); ++i) b.environment("V" + std::to_string(i), argv[i]);

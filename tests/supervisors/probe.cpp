@@ -49,7 +49,8 @@ bool put_file(const std::string& name, const std::string& data, int flags) {
 extern "C" void on_term(int /*signal*/) {
     const int fd = ::open(events_path, O_WRONLY | O_APPEND | O_CLOEXEC);  // async-signal-safe
     if (fd >= 0) {
-        (void)!::write(fd, term_line, term_len);
+        const ssize_t written = ::write(fd, term_line, term_len);  // nothing to do if it fails
+        static_cast<void>(written);
         ::close(fd);
     }
     ::_exit(0);
@@ -92,7 +93,8 @@ int main(int argc, char** argv) {
     }
     std::fprintf(stderr, "probe %ld started\n", pid);  // for runit's log/run (stderr joined to stdout)
     if (const char* fd = std::getenv("HERMES_PROBE_NOTIFY_FD"); fd != nullptr)
-        (void)!::write(std::atoi(fd), "\n", 1);
+        if (::write(std::atoi(fd), "\n", 1) != 1)
+            std::fprintf(stderr, "probe: notification fd %s: %s\n", fd, std::strerror(errno));
     const std::string code_path = out_dir + "/exit-code";
     if (FILE* f = std::fopen(code_path.c_str(), "re"); f != nullptr) {
         int code = 0;

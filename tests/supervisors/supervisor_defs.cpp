@@ -37,7 +37,7 @@ std::vector<std::string> hostile_values() {
     std::vector<std::string> v = {"two words",
                                   "say \"hi\"",
                                   "it's",
-                                  "back\\slash \\\\ \\n \\\"",
+                                  R"(back\slash \\ \n \")",
                                   "$HOME ${HOME} $(id) `id` $1 $@ $#",
                                   "100% %PATH% %%",
                                   "grüße ✓ 日本語",
@@ -105,7 +105,7 @@ spec make_spec(const std::string& kind, const std::string& name,
         if (kind == "s6") s.notify = 3;  // readiness through notification-fd
         if (kind == "s6") s.env.emplace_back("HERMES_PROBE_NOTIFY_FD", "3");
         if (kind != "openrc") {
-            s.finish = {"/bin/sh", "-c", "printf '%s\\n' \"$*\" >> \"$0\"", out + "/finish.log"};
+            s.finish = {"/bin/sh", "-c", R"(printf '%s\n' "$*" >> "$0")", out + "/finish.log"};
             s.permanent = 78;
         }
         if (kind == "runit") s.log = true;
@@ -249,9 +249,11 @@ hs::file_set read_dir(const std::string& dest, const std::vector<std::string>& n
     hs::file_set files;
     for (const std::string& n : names) {
         bool ok = false;
-        std::string text = slurp(dest + "/" + n, &ok);
+        std::string path = dest;
+        path.append("/").append(n);
+        std::string text = slurp(path, &ok);
         struct stat st {};
-        if (ok && ::stat((dest + "/" + n).c_str(), &st) == 0)
+        if (ok && ::stat(path.c_str(), &st) == 0)
             files.push_back({n, std::move(text), static_cast<unsigned>(st.st_mode & 07777)});
     }
     return files;
@@ -264,7 +266,10 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: supervisor_defs write|check s6|runit|openrc DEST CASE key=value...\n");
         return 2;
     }
-    const std::string mode = argv[1], kind = argv[2], dest = argv[3], name = argv[4];
+    const std::string mode = argv[1];
+    const std::string kind = argv[2];
+    const std::string dest = argv[3];
+    const std::string name = argv[4];
     std::map<std::string, std::string> kv;
     for (int i = 5; i < argc; ++i) {
         const std::string a = argv[i];

@@ -179,7 +179,9 @@ class script_builder {
         // Each value the eval re-reads in a variable of its own; the eval'd settings refer to them.
         for (std::size_t i = 0; i < environment_.size(); ++i) {
             const auto& [name, value] = environment_[i];
-            if (auto ok = assign_variable("env" + std::to_string(i + 1), name + "=" + value,
+            std::string assignment = name;
+            assignment.append("=").append(value);
+            if (auto ok = assign_variable("env" + std::to_string(i + 1), assignment,
                                           field_ref("environment", name));
                 !ok)
                 return unexpected_error(std::move(ok.error()));
