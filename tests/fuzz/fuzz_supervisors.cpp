@@ -44,7 +44,7 @@ struct inputs {
 };
 
 std::map<std::string, std::string> env_map(const inputs& in) {
-    return std::map<std::string, std::string>(in.env.begin(), in.env.end());
+    return {in.env.begin(), in.env.end()};
 }
 
 template <class Builder>
