@@ -14,11 +14,11 @@
 
 #include "../error.hpp"     // result, make_error
 #include "../file_set.hpp"  // file_set
-#include "../gateway.hpp"   // unit_options, timeout_stop_sec, restart/fatal exit codes, systemd_service_name
 #include "../openrc.hpp"    // openrc::script_builder, openrc::read_script
 #include "../paths.hpp"     // check_anchor_path, lexically_normal, stable_service_working_dir
 #include "../runit.hpp"     // runit::service_builder, runit::read_service
 #include "../s6.hpp"        // s6::service_builder, s6::read_service
+#include "gateway.hpp"      // unit_options, timeout_stop_sec, restart/fatal exit codes, systemd_service_name
 
 namespace hermes::service {
 inline namespace v1 {
