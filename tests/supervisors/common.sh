@@ -53,8 +53,12 @@ procs_matching() {
             [ -d "/proc/$p" ] && echo "$p $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-120)"; done; true; }
 no_procs() { [ -z "$(procs_matching "$1")" ]; }
 # make_user NAME HOME: a throwaway system account (removed by drop_user)
-make_user() { userdel "$1" >/dev/null 2>&1; useradd --system --home-dir "$2" --no-create-home --shell /usr/sbin/nologin "$1" || skip "useradd failed"; }
-drop_user() { userdel "$1" >/dev/null 2>&1; true; }
+# (retried: the suites run in parallel and useradd/userdel lock /etc/passwd)
+make_user() { local i; userdel "$1" >/dev/null 2>&1
+    for i in 1 2 3 4 5 6 7 8 9 10; do
+        useradd --system --home-dir "$2" --no-create-home --shell /usr/sbin/nologin "$1" 2>/dev/null && return 0; sleep 0.3; done
+    skip "useradd $1 failed"; }
+drop_user() { local i; for i in 1 2 3 4 5 6 7 8 9 10; do id "$1" >/dev/null 2>&1 || return 0; userdel "$1" 2>/dev/null || sleep 0.3; done; }
 # The hostile working directory of shared/reference/other-inits.md
 hostile_workdir() { printf '%s' "$1/work dir ü 'sq' \"dq\" \$x %p% \\b"; }
 finish_result() {
