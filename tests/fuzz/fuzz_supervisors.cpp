@@ -43,9 +43,7 @@ struct inputs {
     std::vector<std::string> raw;
 };
 
-std::map<std::string, std::string> env_map(const inputs& in) {
-    return {in.env.begin(), in.env.end()};
-}
+std::map<std::string, std::string> env_map(const inputs& in) { return {in.env.begin(), in.env.end()}; }
 
 template <class Builder>
 void common_setters(Builder& b, const inputs& in) {
