@@ -19,7 +19,7 @@
 // that is a failure.
 #include <dirent.h>    // opendir, readdir
 #include <sys/wait.h>  // WIFEXITED, WEXITSTATUS
-#include <unistd.h>    // getpid
+#include <unistd.h>    // getpid, close
 
 #include <chrono>
 #include <cstdio>
@@ -89,15 +89,19 @@ int run(const std::string& command) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-/// Runs `command` (a sh command line) and returns its status and stdout+stderr.
+std::string read_file(const std::string& path);
+
+/// Runs `command` (a sh command line) and returns its status and stdout+stderr. The output goes
+/// through a file, not a pipe: Wine's service processes inherit it and outlive the command.
 std::pair<int, std::string> capture(const std::string& command) {
-    std::string out;
-    FILE* p = popen((command + " 2>&1").c_str(), "r");
-    if (!p) return {127, ""};
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-    const int status = pclose(p);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128, out};
+    char name[] = "/tmp/hermes-wine-output.XXXXXX";
+    const int fd = mkstemp(name);
+    if (fd < 0) return {127, ""};
+    close(fd);
+    const int rc = run("( " + command + " ) >" + sh_quote(name) + " 2>&1 </dev/null");
+    std::string out = read_file(name);
+    std::remove(name);
+    return {rc, out};
 }
 
 bool on_path(const std::string& tool) { return run("command -v " + tool + " >/dev/null 2>&1") == 0; }
@@ -298,37 +302,58 @@ void case_refused(const wine_env& env) {
           "builder: a directory component ending in '.' -> unrepresentable");
 
     run("mkdir -p " + sh_quote(env.drive_c + "/dotdir."));
+    // What a writer without these refusals would write; one probe run per demonstration.
     const std::string naive =
         "@echo off\r\n"
         "set \"HOSTILE_NL=line1\necho NL-TAIL-RAN\"\r\n"
         "set \"HOSTILE_EMPTY=\"\r\n"
-        "set \"PROBE_DIR=C:\\out\\naive1\"\r\n"
-        "C:\\probe.exe \"a\rb\" \"" + utf8 + "\" \"100%\" \"%PATH%x\"\r\n"
-        "set \"PROBE_DIR=C:\\out\\naive2\"\r\n"
+        "set \"PROBE_DIR=C:\\out\\empty\"\r\n"
+        "C:\\probe.exe x\r\n"
+        "set \"PROBE_DIR=C:\\out\\cr\"\r\n"
+        "C:\\probe.exe \"a\rb\" after\r\n"
+        "set \"PROBE_DIR=C:\\out\\utf8\"\r\n"
+        "C:\\probe.exe \"" + utf8 + "\"\r\n"
+        "set \"PROBE_DIR=C:\\out\\percent\"\r\n"
+        "C:\\probe.exe \"100%\" \"%PATH%x\"\r\n"
+        "set \"PROBE_DIR=C:\\out\\inject\"\r\n"
+        "C:\\probe.exe \"x\\\" & echo INJECTED-NAIVE\r\n"
+        "set \"PROBE_DIR=C:\\out\\chcp\"\r\n"
         "chcp 65001 >nul\r\n"
         "C:\\probe.exe \"" + utf8 + "\"\r\n"
+        "set \"PROBE_DIR=C:\\out\\dot\"\r\n"
         "cd /d \"C:\\dotdir.\"\r\n"
-        "set \"PROBE_DIR=C:\\out\\naive3\"\r\n"
-        "C:\\probe.exe \"x\\\" & echo INJECTED-NAIVE\r\n"
+        "C:\\probe.exe\r\n"
         "exit /b 0\r\n";
     write_file(env.unix_path("C:\\cases\\naive.cmd"), naive);
     const auto [rc, output] = env.wine(cmd_run("C:\\cases\\naive.cmd"));
     (void)rc;
-    const report r1 = read_report(env.unix_path("C:\\out\\naive1\\report.txt"));
-    const report r2 = read_report(env.unix_path("C:\\out\\naive2\\report.txt"));
-    const report r3 = read_report(env.unix_path("C:\\out\\naive3\\report.txt"));
+    const auto ran = [&](const std::string& name) {
+        report r = read_report(env.unix_path("C:\\out\\" + name + "\\report.txt"));
+        if (get(r, "end") != "") fail("the probe did not run in the '" + name + "' demonstration");
+        return r;
+    };
     check(output.find("NL-TAIL-RAN") != std::string::npos,
           "LF inside `set \"NAME=...\"`: the text after it ran as a command");
-    check(get(r1, "env[HOSTILE_EMPTY]") == "<missing>", "`set \"NAME=\"` leaves NAME unset (no empty value)");
-    check(get(r1, "crt_argv[1]") != "a\\rb", "CR inside an argument does not arrive: [" + get(r1, "crt_argv[1]") + "]");
-    check(get(r1, "crt_argv[2]") != utf8, "UTF-8 text does not arrive: [" + get(r1, "crt_argv[2]") + "]");
-    check(get(r2, "crt_argv[1]") != utf8,
-          "UTF-8 text does not arrive after `chcp 65001` either: [" + get(r2, "crt_argv[1]") + "]");
-    check(get(r1, "crt_argv[3]") != "100%" && get(r1, "crt_argv[4]") != "%PATH%x",
-          "an undoubled % is eaten or expanded: [" + get(r1, "crt_argv[3]") + "] [" +
-              get(r1, "crt_argv[4]").substr(0, 40) + "]");
-    check(get(r3, "cwd") != "C:\\\\dotdir.", "`cd /d C:\\dotdir.` does not end in C:\\dotdir. (cwd [" +
-                                                 get(r3, "cwd") + "])");
+    check(get(ran("empty"), "env[HOSTILE_EMPTY]") == "<missing>",
+          "`set \"NAME=\"` leaves NAME unset (cmd has no empty value)");
+    const report cr_report = ran("cr");
+    check(get(cr_report, "crt_argv[1]") != "a\\rb",
+          "CR inside an argument: argv [" + get(cr_report, "crt_argv[1]") + "], argc " +
+              get(cr_report, "crt_argc") + " (the CR ended the line)");
+    const report utf8_report = ran("utf8");
+    check(get(utf8_report, "crt_argv[1]") != utf8,
+          "UTF-8 text arrives as [" + get(utf8_report, "crt_argv[1]") + "] (the OEM code page)");
+    const report chcp_report = ran("chcp");
+    check(get(chcp_report, "crt_argv[1]") != utf8,
+          "after `chcp 65001` too: [" + get(chcp_report, "crt_argv[1]") + "]");
+    const report percent_report = ran("percent");
+    check(get(percent_report, "crt_argv[1]") != "100%",
+          "single % signs are eaten or expanded: \"100%\" \"%PATH%x\" arrive as [" +
+              get(percent_report, "crt_argv[1]").substr(0, 60) + "] argc " + get(percent_report, "crt_argc"));
+    const report dot_report = ran("dot");
+    check(get(dot_report, "cwd") != "C:\\\\dotdir.",
+          "`cd /d \"C:\\dotdir.\"` does not end there (cwd [" + get(dot_report, "cwd") + "])");
+    ran("inject");
     check(output.find("INJECTED-NAIVE") != std::string::npos,
           "`\"x\\\" & echo ...` without cmd escaping runs the injected command (cmd counts \\\" as a quote)");
 }
@@ -460,6 +485,8 @@ int main(int argc, char** argv) {
     unsetenv("WAYLAND_DISPLAY");
 
     const auto boot = capture("wineboot -i && wineserver -w");
+    // One server for every case: started persistent, so the services are not restarted per `wine` run.
+    run("wineserver -p </dev/null >/dev/null 2>&1");
     log("cold WINEPREFIX (wineboot -i): rc " + std::to_string(boot.first) + ", " + std::to_string(elapsed()) +
         " s since start");
     if (check(boot.first == 0, "wineboot -i made the prefix")) {
