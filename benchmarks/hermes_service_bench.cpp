@@ -11,7 +11,8 @@
 #include <cstdint>    // std::int64_t
 #include <cstdio>     // std::printf, std::fprintf
 #include <cstdlib>    // std::abort
-#include <hermes/service.hpp>
+#include <hermes/service/gateway.hpp>
+#include <hermes/service/refresh.hpp>
 #include <map>          // std::map
 #include <string>       // std::string
 #include <string_view>  // std::string_view

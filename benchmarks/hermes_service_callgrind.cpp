@@ -9,7 +9,8 @@
 
 #include <cstdio>   // std::fprintf
 #include <cstdlib>  // std::atoi, std::abort
-#include <hermes/service.hpp>
+#include <hermes/service/gateway.hpp>
+#include <hermes/service/refresh.hpp>
 #include <string>  // std::string
 #include <string_view>
 

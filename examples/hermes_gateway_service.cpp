@@ -19,7 +19,8 @@
 #include <climits>  // PATH_MAX
 #include <cstdio>   // std::printf, std::fopen
 #include <cstdlib>  // std::getenv, realpath
-#include <hermes/service.hpp>
+#include <hermes/service/gateway.hpp>
+#include <hermes/service/refresh.hpp>
 #include <optional>  // std::optional
 #include <string>    // std::string
 #include <vector>    // std::vector

@@ -2,6 +2,7 @@
 // Errors are values: every fallible function returns result<T>, never throws for bad input.
 #pragma once
 
+#include <array>        // std::array, for enumerators()
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 #include <utility>      // std::move
@@ -50,6 +51,14 @@ enum class errc {
         case errc::invalid_value: return "invalid_value";
     }
     return "unknown";
+}
+
+/// Every errc, in declaration order (for from_string<errc>, see enums.hpp).
+[[nodiscard]] constexpr std::array<errc, 13> enumerators(errc /*tag*/) noexcept {
+    return {errc::empty_value,  errc::relative_path,  errc::control_character, errc::invalid_utf8,
+            errc::invalid_name, errc::out_of_range,   errc::missing_field,     errc::unrepresentable,
+            errc::parse_error,  errc::not_normalized, errc::duplicate,         errc::not_allowed,
+            errc::invalid_value};
 }
 
 /// A typed error: which input (`field`, e.g. "ExecStart[2]") and what is wrong with it.

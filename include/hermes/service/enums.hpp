@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+// from_string for every enum of the library: the inverse of its to_string, found through one
+// `enumerators(E)` overload that each enum declares beside its to_string.
+#pragma once
+
+#include <optional>     // std::optional
+#include <string_view>  // std::string_view
+
+namespace hermes::service {
+inline namespace v1 {
+
+/// The enumerator of `Enum` whose to_string() is `text`, e.g. from_string<systemd::restart_policy>
+/// ("on-failure"); nullopt for any other text. `Enum` needs `enumerators(Enum)` and `to_string(Enum)`.
+template <class Enum>
+[[nodiscard]] constexpr std::optional<Enum> from_string(std::string_view text) noexcept {
+    for (const Enum e : enumerators(Enum{}))
+        if (to_string(e) == text) return e;
+    return std::nullopt;
+}
+
+}  // namespace v1
+}  // namespace hermes::service

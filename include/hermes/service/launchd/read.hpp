@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: MIT
+// Reading launchd property lists: plist_value and parse_plist, for the subset plist_builder writes
+// (dict, array, string, integer, true, false).
+#pragma once
+
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::int64_t, std::uint64_t, INT64_MIN
+#include <set>          // std::set
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::pair, std::move
+#include <variant>      // std::variant
+#include <vector>       // std::vector
+
+#include "../detail/escape.hpp"
+#include "../detail/utf8.hpp"
+#include "../error.hpp"
+
+namespace hermes::service {
+inline namespace v1 {
+namespace launchd {
+
+/// A plist value of the subset plist_builder writes: string, integer, boolean, array, dict
+/// (dict entries keep their document order).
+class plist_value {
+  public:
+    using array_type = std::vector<plist_value>;
+    using dict_type = std::vector<std::pair<std::string, plist_value>>;
+    using storage_type = std::variant<std::string, std::int64_t, bool, array_type, dict_type>;
+
+    plist_value() = default;
+    /// Wraps any of the five alternatives.
+    explicit plist_value(storage_type v) : value_(std::move(v)) {}
+
+    /// The underlying variant, for std::visit.
+    [[nodiscard]] const storage_type& storage() const noexcept { return value_; }
+    /// The string, or nullptr when this is not a string.
+    [[nodiscard]] const std::string* as_string() const noexcept { return std::get_if<std::string>(&value_); }
+    /// The integer, or nullptr.
+    [[nodiscard]] const std::int64_t* as_integer() const noexcept {
+        return std::get_if<std::int64_t>(&value_);
+    }
+    /// The boolean, or nullptr.
+    [[nodiscard]] const bool* as_bool() const noexcept { return std::get_if<bool>(&value_); }
+    /// The array, or nullptr.
+    [[nodiscard]] const array_type* as_array() const noexcept { return std::get_if<array_type>(&value_); }
+    /// The dict entries, or nullptr.
+    [[nodiscard]] const dict_type* as_dict() const noexcept { return std::get_if<dict_type>(&value_); }
+    /// The value under `key` when this is a dict holding it, else nullptr.
+    [[nodiscard]] const plist_value* find(std::string_view key) const noexcept {
+        if (const dict_type* d = as_dict())
+            for (const auto& [k, v] : *d)
+                if (k == key) return &v;
+        return nullptr;
+    }
+    /// Deep equality (dict order included).
+    friend bool operator==(const plist_value& a, const plist_value& b) { return a.value_ == b.value_; }
+    friend bool operator!=(const plist_value& a, const plist_value& b) { return !(a == b); }
+
+  private:
+    storage_type value_;
+};
+
+namespace detail {
+using namespace hermes::service::detail;
+
+/// A small strict XML reader for plists: prolog, comments, DOCTYPE without internal subset,
+/// elements without attributes (but <plist>), character and entity references, CDATA.
+class plist_reader {
+  public:
+    explicit plist_reader(std::string_view text) : text_(text) {}
+
+    result<plist_value> document() {
+        if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+        if (const std::size_t bad = find_invalid_utf8(text_); bad != std::string_view::npos)
+            return fail_at(bad, "the document is not valid UTF-8");
+        if (starts("<?xml")) {
+            const std::size_t end = text_.find("?>", pos_);
+            if (end == std::string_view::npos) return fail("unterminated XML declaration");
+            pos_ = end + 2;
+        }
+        if (auto ok = misc(); !ok) return unexpected_error(std::move(ok.error()));
+        if (starts("<!DOCTYPE")) {
+            const std::size_t end = text_.find('>', pos_);
+            if (end == std::string_view::npos) return fail("unterminated DOCTYPE");
+            if (text_.substr(pos_, end - pos_).find('[') != std::string_view::npos)
+                return fail("a DOCTYPE with an internal subset is not supported");
+            pos_ = end + 1;
+        }
+        if (auto ok = misc(); !ok) return unexpected_error(std::move(ok.error()));
+        if (!starts("<plist")) return fail("expected <plist>");
+        pos_ += 6;
+        const std::size_t end = text_.find('>', pos_);
+        if (end == std::string_view::npos) return fail("unterminated <plist> tag");
+        if (text_[end - 1] == '/') return fail("the plist is empty");
+        pos_ = end + 1;
+        if (auto ok = misc(); !ok) return unexpected_error(std::move(ok.error()));
+        auto value = element(0);
+        if (!value) return value;
+        if (auto ok = misc(); !ok) return unexpected_error(std::move(ok.error()));
+        if (!starts("</plist>")) return fail("expected </plist> after the root value");
+        pos_ += 8;
+        if (auto ok = misc(); !ok) return unexpected_error(std::move(ok.error()));
+        if (pos_ != text_.size()) return fail("unexpected content after </plist>");
+        return value;
+    }
+
+  private:
+    std::string_view text_;
+    std::size_t pos_ = 0;
+
+    [[nodiscard]] bool starts(std::string_view s) const noexcept { return text_.substr(pos_, s.size()) == s; }
+
+    [[nodiscard]] unexpected_error fail_at(std::size_t at, std::string_view what) const {
+        std::size_t line = 1;
+        std::size_t column = 1;
+        for (std::size_t i = 0; i < at && i < text_.size(); ++i) {
+            if (text_[i] == '\n') {
+                ++line;
+                column = 1;
+            } else if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) {
+                ++column;
+            }
+        }
+        return make_error(errc::parse_error, "plist",
+                          "line " + std::to_string(line) + ", column " + std::to_string(column) + " (byte " +
+                              std::to_string(at + 1) + "): " + std::string(what));
+    }
+    [[nodiscard]] unexpected_error fail(std::string_view what) const { return fail_at(pos_, what); }
+
+    /// Whitespace and comments.
+    status misc() {
+        for (;;) {
+            while (pos_ < text_.size() &&
+                   (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
+                ++pos_;
+            if (!starts("<!--")) return {};
+            const std::size_t end = text_.find("-->", pos_ + 4);
+            if (end == std::string_view::npos) return fail("unterminated comment");
+            pos_ = end + 3;
+        }
+    }
+
+    /// Reads `<name>` or `<name/>`; returns the name and whether it was self-closing.
+    result<std::pair<std::string_view, bool>> open_tag() {
+        if (pos_ >= text_.size() || text_[pos_] != '<') return fail("expected an element");
+        std::size_t end = pos_ + 1;
+        while (end < text_.size() && is_ascii_alpha(text_[end])) ++end;
+        const std::string_view name = text_.substr(pos_ + 1, end - pos_ - 1);
+        while (end < text_.size() &&
+               (text_[end] == ' ' || text_[end] == '\t' || text_[end] == '\n' || text_[end] == '\r'))
+            ++end;
+        bool empty = false;
+        if (end < text_.size() && text_[end] == '/') {
+            empty = true;
+            ++end;
+        }
+        if (end >= text_.size() || text_[end] != '>' || name.empty()) return fail("malformed tag");
+        pos_ = end + 1;
+        return std::pair{name, empty};
+    }
+
+    status close_tag(std::string_view name) {
+        const std::string expected = "</" + std::string(name) + ">";
+        if (!starts(expected)) return fail("expected " + expected);
+        pos_ += expected.size();
+        return {};
+    }
+
+    /// Character data up to the next '<' that does not open CDATA, with references decoded.
+    result<std::string> text(std::string_view element_name) {
+        std::string out;
+        while (pos_ < text_.size()) {
+            const char c = text_[pos_];
+            if (c == '<') {
+                if (!starts("<![CDATA[")) break;
+                const std::size_t end = text_.find("]]>", pos_ + 9);
+                if (end == std::string_view::npos) return fail("unterminated CDATA section");
+                if (auto ok = append_chars(out, text_.substr(pos_ + 9, end - pos_ - 9)); !ok)
+                    return unexpected_error(std::move(ok.error()));
+                pos_ = end + 3;
+                continue;
+            }
+            if (c == '&') {
+                const std::size_t end = text_.find(';', pos_);
+                if (end == std::string_view::npos || end - pos_ > 12) return fail("malformed reference");
+                const std::string_view ref = text_.substr(pos_ + 1, end - pos_ - 1);
+                if (ref == "amp")
+                    out.push_back('&');
+                else if (ref == "lt")
+                    out.push_back('<');
+                else if (ref == "gt")
+                    out.push_back('>');
+                else if (ref == "quot")
+                    out.push_back('"');
+                else if (ref == "apos")
+                    out.push_back('\'');
+                else if (ref.size() > 1 && ref[0] == '#') {
+                    char32_t cp = 0;
+                    const bool hex = ref[1] == 'x';
+                    const std::string_view digits = ref.substr(hex ? 2 : 1);
+                    if (digits.empty()) return fail("malformed character reference");
+                    for (const char d : digits) {
+                        const int v = hex ? hex_value(d) : (is_ascii_digit(d) ? d - '0' : -1);
+                        if (v < 0 || cp > 0x10FFFF) return fail("malformed character reference");
+                        cp = cp * (hex ? 16U : 10U) + static_cast<char32_t>(v);
+                    }
+                    if (!is_xml_char(cp))
+                        return fail("character reference to a character XML 1.0 cannot carry");
+                    append_utf8(out, cp);
+                } else {
+                    return fail("undefined entity &" + printable(ref) + ";");
+                }
+                pos_ = end + 1;
+                continue;
+            }
+            if (c == ']' && starts("]]>")) return fail("']]>' is not allowed in text");
+            std::size_t end = pos_;
+            while (end < text_.size() && text_[end] != '<' && text_[end] != '&' && text_[end] != ']') ++end;
+            if (end == pos_) end = pos_ + 1;
+            if (auto ok = append_chars(out, text_.substr(pos_, end - pos_)); !ok)
+                return unexpected_error(std::move(ok.error()));
+            pos_ = end;
+        }
+        (void)element_name;
+        return out;
+    }
+
+    [[nodiscard]] static constexpr bool is_xml_char(char32_t cp) noexcept {
+        return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+               (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+    }
+
+    /// Raw characters: XML end-of-line handling (CRLF and CR become LF) and the Char production.
+    status append_chars(std::string& out, std::string_view raw) {
+        for (std::size_t i = 0; i < raw.size();) {
+            const std::size_t at = i;
+            const char32_t cp = decode_utf8(raw, i);
+            if (!is_xml_char(cp))
+                return fail_at(static_cast<std::size_t>(raw.data() - text_.data()) + at,
+                               "a character XML 1.0 cannot carry");
+            if (cp == '\r') {
+                out.push_back('\n');
+                if (i < raw.size() && raw[i] == '\n') ++i;
+                continue;
+            }
+            out.append(raw.substr(at, i - at));
+        }
+        return {};
+    }
+
+    result<plist_value> element(int depth) {
+        if (depth > 64) return fail("nesting deeper than 64 levels");
+        const std::size_t start = pos_;
+        auto tag = open_tag();
+        if (!tag) return unexpected_error(std::move(tag.error()));
+        const auto [name, empty] = *tag;
+        if (name == "true" || name == "false") {
+            if (!empty)
+                if (auto ok = close_tag(name); !ok) return unexpected_error(std::move(ok.error()));
+            return plist_value(plist_value::storage_type(name == "true"));
+        }
+        if (name == "string") {
+            if (empty) return plist_value(plist_value::storage_type(std::string()));
+            auto s = text(name);
+            if (!s) return unexpected_error(std::move(s.error()));
+            if (auto ok = close_tag(name); !ok) return unexpected_error(std::move(ok.error()));
+            return plist_value(plist_value::storage_type(std::move(*s)));
+        }
+        if (name == "integer") {
+            if (empty) return fail_at(start, "an empty <integer/>");
+            auto s = text(name);
+            if (!s) return unexpected_error(std::move(s.error()));
+            if (auto ok = close_tag(name); !ok) return unexpected_error(std::move(ok.error()));
+            return integer(*s, start);
+        }
+        if (name == "array") {
+            plist_value::array_type items;
+            if (!empty) {
+                for (;;) {
+                    if (auto ok = misc(); !ok) return unexpected_error(std::move(ok.error()));
+                    if (starts("</")) break;
+                    auto item = element(depth + 1);
+                    if (!item) return item;
+                    items.push_back(std::move(*item));
+                }
+                if (auto ok = close_tag(name); !ok) return unexpected_error(std::move(ok.error()));
+            }
+            return plist_value(plist_value::storage_type(std::move(items)));
+        }
+        if (name == "dict") {
+            plist_value::dict_type entries;
+            std::set<std::string, std::less<>> keys;  // duplicate check in O(log n), not a scan
+            if (!empty) {
+                for (;;) {
+                    if (auto ok = misc(); !ok) return unexpected_error(std::move(ok.error()));
+                    if (starts("</")) break;
+                    const std::size_t key_at = pos_;
+                    auto key_tag = open_tag();
+                    if (!key_tag) return unexpected_error(std::move(key_tag.error()));
+                    if (key_tag->first != "key") return fail_at(key_at, "expected <key> in a dict");
+                    std::string key;
+                    if (!key_tag->second) {
+                        auto k = text("key");
+                        if (!k) return unexpected_error(std::move(k.error()));
+                        key = std::move(*k);
+                        if (auto ok = close_tag("key"); !ok) return unexpected_error(std::move(ok.error()));
+                    }
+                    if (!keys.insert(key).second)
+                        return fail_at(key_at, "duplicate dict key \"" + key + "\"");
+                    if (auto ok = misc(); !ok) return unexpected_error(std::move(ok.error()));
+                    if (starts("</")) return fail_at(key_at, "missing value for key \"" + key + "\"");
+                    auto value = element(depth + 1);
+                    if (!value) return value;
+                    entries.emplace_back(std::move(key), std::move(*value));
+                }
+                if (auto ok = close_tag(name); !ok) return unexpected_error(std::move(ok.error()));
+            }
+            return plist_value(plist_value::storage_type(std::move(entries)));
+        }
+        if (name == "real" || name == "data" || name == "date")
+            return make_error(errc::unrepresentable, "plist",
+                              "<" + std::string(name) +
+                                  "> is outside the subset this reader supports "
+                                  "(dict, array, string, integer, true, false)");
+        return fail_at(start, "unknown element <" + printable(name) + ">");
+    }
+
+    [[nodiscard]] result<plist_value> integer(std::string_view s, std::size_t at) const {
+        std::size_t i = 0;
+        const bool negative = !s.empty() && s[0] == '-';
+        if (negative) ++i;
+        if (i == s.size()) return fail_at(at, "an integer needs digits");
+        std::uint64_t magnitude = 0;
+        for (; i < s.size(); ++i) {
+            if (!is_ascii_digit(s[i]))
+                return fail_at(at, "\"" + printable(s) + "\" is not a base-10 integer");
+            const auto digit = static_cast<std::uint64_t>(s[i] - '0');
+            if (magnitude > (9223372036854775808ULL - digit) / 10) return fail_at(at, "integer out of range");
+            magnitude = magnitude * 10 + digit;
+        }
+        if (!negative && magnitude > 9223372036854775807ULL) return fail_at(at, "integer out of range");
+        const std::int64_t v =
+            negative
+                ? (magnitude == 9223372036854775808ULL ? INT64_MIN : -static_cast<std::int64_t>(magnitude))
+                : static_cast<std::int64_t>(magnitude);
+        return plist_value(plist_value::storage_type(v));
+    }
+};
+
+}  // namespace detail
+
+/// Parses an XML plist of the subset plist_builder writes; strict like expat (well-formedness,
+/// XML 1.0 characters) plus duplicate-key and integer-syntax checks.
+[[nodiscard]] inline result<plist_value> parse_plist(std::string_view text) {
+    return detail::plist_reader(text).document();
+}
+
+}  // namespace launchd
+}  // namespace v1
+}  // namespace hermes::service

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// Lexical facts of the unit-file syntax shared by the systemd writer and readers.
+#pragma once
+
+#include <cstddef>      // std::size_t
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+namespace hermes::service {
+inline namespace v1 {
+namespace detail {}  // namespace detail
+namespace systemd {
+namespace detail {
+using namespace hermes::service::detail;
+
+/// systemd's LONG_LINE_MAX: a longer line makes the whole unit fail to load.
+inline constexpr std::size_t max_line_length = std::size_t{1024} * 1024;
+
+/// Field name used in errors: "ExecStart[2]", "Environment[HOME]", "WorkingDirectory".
+inline std::string indexed_field(std::string_view key, std::string_view index) {
+    std::string f(key);
+    f.append("[").append(index).append("]");
+    return f;
+}
+
+/// systemd's WHITESPACE set.
+[[nodiscard]] constexpr bool is_unit_space(char c) noexcept {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+[[nodiscard]] constexpr std::string_view strip(std::string_view s) noexcept {
+    while (!s.empty() && is_unit_space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_unit_space(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+/// Returns the next physical line and advances; systemd ends lines at LF, CR, CRLF and NUL.
+[[nodiscard]] constexpr std::string_view next_line(std::string_view text, std::size_t& pos) noexcept {
+    const std::size_t start = pos;
+    while (pos < text.size() && text[pos] != '\n' && text[pos] != '\r' && text[pos] != '\0') ++pos;
+    const std::string_view line = text.substr(start, pos - start);
+    if (pos < text.size()) {
+        if (text[pos] == '\r' && pos + 1 < text.size() && text[pos + 1] == '\n') ++pos;
+        ++pos;
+    }
+    return line;
+}
+
+}  // namespace detail
+}  // namespace systemd
+}  // namespace v1
+}  // namespace hermes::service
