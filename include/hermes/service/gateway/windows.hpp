@@ -12,11 +12,13 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
-#include "../error.hpp"               // result, make_error
-#include "../gateway.hpp"             // gateway::default_description
-#include "../paths.hpp"               // stable_service_working_dir
-#include "../windows/cmd_script.hpp"  // windows::cmd_script_builder
-#include "../windows/task.hpp"        // windows::task_builder
+#include "../detail/cmd_escape.hpp"  // put_cmd_path, to check HERMES_HOME for the task's launcher path
+#include "../detail/escape.hpp"      // string_sink
+#include "../error.hpp"              // result, make_error
+#include "../paths.hpp"              // stable_service_working_dir
+#include "../windows/cmd_script.hpp" // windows::cmd_script_builder
+#include "../windows/task.hpp"       // windows::task_builder, windows::task
+#include "gateway.hpp"               // gateway::default_description
 
 namespace hermes::service {
 inline namespace v1 {

@@ -3,6 +3,7 @@
 // and the UTF-16LE-with-BOM bytes `schtasks /Create /XML` takes.
 #pragma once
 
+#include <array>        // std::array, for enumerators()
 #include <chrono>       // std::chrono::seconds
 #include <cstddef>      // std::size_t
 #include <initializer_list>  // the action fields checked in one loop
@@ -29,6 +30,11 @@ enum class run_level { least_privilege, highest_available };
     return l == run_level::highest_available ? "HighestAvailable" : "LeastPrivilege";
 }
 
+/// Every run_level, for from_string<run_level> (enums.hpp).
+[[nodiscard]] constexpr std::array<run_level, 2> enumerators(run_level /*tag*/) noexcept {
+    return {run_level::least_privilege, run_level::highest_available};
+}
+
 /// Settings/MultipleInstancesPolicy: what a start does while the task runs.
 enum class instances_policy { parallel, queue, ignore_new, stop_existing };
 /// The XML spelling, e.g. "IgnoreNew".
@@ -40,6 +46,12 @@ enum class instances_policy { parallel, queue, ignore_new, stop_existing };
         case instances_policy::ignore_new: break;
     }
     return "IgnoreNew";
+}
+
+/// Every instances_policy, for from_string<instances_policy> (enums.hpp).
+[[nodiscard]] constexpr std::array<instances_policy, 4> enumerators(instances_policy /*tag*/) noexcept {
+    using p = instances_policy;
+    return {p::parallel, p::queue, p::ignore_new, p::stop_existing};
 }
 
 /// Settings/RestartOnFailure.
@@ -110,7 +122,7 @@ using namespace hermes::service::detail;
                               "; Task Scheduler expands %NAME% in Exec actions and has no escape for it");
     for (std::size_t pos = 0; pos < value.size(); ++pos) {
         const auto b = static_cast<unsigned char>(value[pos]);
-        if (b < 0x20 || b == 0x7F)
+        if (b < 0x20)
             return char_error(errc::control_character, field, value, pos, b,
                               "a command line in a task action cannot carry it");
     }

@@ -14,6 +14,7 @@
 
 #include "../detail/escape.hpp"  // is_ascii_alpha, is_ascii_digit
 #include "../detail/utf8.hpp"    // find_invalid_utf8, append_utf8, decode_utf8
+#include "../enums.hpp"          // from_string
 #include "../error.hpp"          // result, make_error
 #include "task.hpp"              // task, run_level, instances_policy, task_namespace
 
@@ -338,18 +339,15 @@ class xml_reader {
     const detail::xml_node* principal = principals ? principals->child("Principal") : nullptr;
     if (const std::string* s = leaf(principal, "UserId")) out.user_id = *s;
     if (const std::string* s = leaf(principal, "RunLevel")) {
-        if (*s == "HighestAvailable")
-            out.run_level = run_level::highest_available;
-        else if (*s != "LeastPrivilege")
-            return detail::task_error("unknown RunLevel \"" + *s + "\"");
+        const auto level = from_string<run_level>(*s);
+        if (!level) return detail::task_error("unknown RunLevel \"" + *s + "\"");
+        out.run_level = *level;
     }
     const detail::xml_node* settings = root.child("Settings");
     if (const std::string* s = leaf(settings, "MultipleInstancesPolicy")) {
-        bool known = false;
-        for (const instances_policy p : {instances_policy::parallel, instances_policy::queue,
-                                         instances_policy::ignore_new, instances_policy::stop_existing})
-            if (*s == to_string(p)) out.multiple_instances_policy = p, known = true;
-        if (!known) return detail::task_error("unknown MultipleInstancesPolicy \"" + *s + "\"");
+        const auto policy = from_string<instances_policy>(*s);
+        if (!policy) return detail::task_error("unknown MultipleInstancesPolicy \"" + *s + "\"");
+        out.multiple_instances_policy = *policy;
     }
     if (const std::string* s = leaf(settings, "ExecutionTimeLimit")) {
         auto d = duration(*s, "ExecutionTimeLimit");
