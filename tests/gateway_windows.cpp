@@ -15,9 +15,9 @@
 namespace hs = hermes::service;
 namespace g = hermes::service::gateway;
 namespace w = hermes::service::windows;
-using hs::errc;
 using hermes_test::golden;
 using hermes_test::replace_all;
+using hs::errc;
 
 namespace {
 
@@ -81,19 +81,22 @@ TEST_CASE("golden: the Windows files differ from upstream's text only by the doc
         CHECK(replace_all(golden("upstream/windows/" + name + ".cmd"), ";%PYTHONPATH%\"", "\"") ==
               golden("windows/" + name + ".cmd"));
         // 2. Schema version 1.2; 3. RestartOnFailure Count within the schema's unsignedByte.
-        CHECK(replace_all(replace_all(golden("upstream/windows/" + name + ".task.xml"), "<Task version=\"1.4\"",
-                                      "<Task version=\"1.2\""),
-                          "<Count>999</Count>", "<Count>255</Count>") == golden("windows/" + name + ".task.xml"));
+        CHECK(replace_all(replace_all(golden("upstream/windows/" + name + ".task.xml"),
+                                      "<Task version=\"1.4\"", "<Task version=\"1.2\""),
+                          "<Count>999</Count>",
+                          "<Count>255</Count>") == golden("windows/" + name + ".task.xml"));
     }
 }
 
-TEST_CASE("the launcher reads back to upstream's argv, variables and working directory", "[gateway][windows]") {
+TEST_CASE("the launcher reads back to upstream's argv, variables and working directory",
+          "[gateway][windows]") {
     const auto launcher = unwrap(g::windows_launcher(example(true)));
     const auto script = unwrap(w::read_cmd_script(launcher.text));
     CHECK(script.comment == std::optional<std::string>(std::string(g::default_description)));
     CHECK(script.working_directory == local + "\\profiles\\work");
-    CHECK(script.command == std::vector<std::string>{local + "\\hermes-agent\\venv\\Scripts\\python.exe", "-m",
-                                                     "hermes_cli.main", "--profile", "work", "gateway", "run"});
+    CHECK(script.command == std::vector<std::string>{local + "\\hermes-agent\\venv\\Scripts\\python.exe",
+                                                     "-m", "hermes_cli.main", "--profile", "work", "gateway",
+                                                     "run"});
     CHECK(script.environment == std::vector<w::cmd_variable>{{"HERMES_HOME", local + "\\profiles\\work"},
                                                              {"PYTHONIOENCODING", "utf-8"},
                                                              {"HERMES_GATEWAY_DETACHED", "1"},

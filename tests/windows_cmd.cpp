@@ -13,8 +13,8 @@
 
 namespace hs = hermes::service;
 namespace w = hermes::service::windows;
-using hs::errc;
 using hermes_test::error_of;
+using hs::errc;
 
 namespace {
 
@@ -55,8 +55,8 @@ TEST_CASE("a launcher renders byte for byte with CRLF line ends", "[windows][cmd
                                         .working_directory("C:\\Program Files\\app dir")
                                         .environment("GREETING", "hello world")
                                         .environment("QUOTED", "say \"hi\" & bye")
-                                        .command({"C:\\Program Files\\app dir\\app.exe", "--name", "two words",
-                                                  "100%", "a&b", "x\\\"y", "", "end\\"})
+                                        .command({"C:\\Program Files\\app dir\\app.exe", "--name",
+                                                  "two words", "100%", "a&b", "x\\\"y", "", "end\\"})
                                         .exit_with_command_status(true)
                                         .build());
     CHECK(text ==
@@ -65,7 +65,8 @@ TEST_CASE("a launcher renders byte for byte with CRLF line ends", "[windows][cmd
           "cd /d \"C:\\Program Files\\app dir\"\r\n"
           "set \"GREETING=hello world\"\r\n"
           "set \"QUOTED=say \"hi\" & bye\"\r\n"
-          "\"C:\\Program Files\\app dir\\app.exe\" --name \"two words\" 100%% a^&b \"x\\\\\\\"y\" \"\" end\\\r\n"
+          "\"C:\\Program Files\\app dir\\app.exe\" --name \"two words\" 100%% a^&b \"x\\\\\\\"y\" \"\" "
+          "end\\\r\n"
           "exit /b %ERRORLEVEL%\r\n");
 }
 
@@ -91,17 +92,18 @@ TEST_CASE("arguments: MS C runtime quoting, then cmd escaping that follows cmd's
 }
 
 TEST_CASE("the program and the working directory: quoted only when needed, % doubled", "[windows][cmd]") {
-    CHECK(unwrap(minimal().build()) == "@echo off\r\ncd /d C:\\work\r\nC:\\bin\\probe.exe\r\nexit /b %ERRORLEVEL%\r\n");
+    CHECK(unwrap(minimal().build()) ==
+          "@echo off\r\ncd /d C:\\work\r\nC:\\bin\\probe.exe\r\nexit /b %ERRORLEVEL%\r\n");
     CHECK(unwrap(minimal().working_directory("C:\\a&b (x) 100%").exit_with_command_status(false).build()) ==
           "@echo off\r\ncd /d \"C:\\a&b (x) 100%%\"\r\nC:\\bin\\probe.exe\r\nexit /b 0\r\n");
-    CHECK(unwrap(minimal().working_directory("\\\\server\\share\\dir").build()).find("cd /d \\\\server\\share\\dir\r\n") !=
-          std::string::npos);
+    CHECK(unwrap(minimal().working_directory("\\\\server\\share\\dir").build())
+              .find("cd /d \\\\server\\share\\dir\r\n") != std::string::npos);
     CHECK(unwrap(minimal().working_directory("C:\\").build()).find("cd /d C:\\\r\n") != std::string::npos);
 }
 
 TEST_CASE("cmd launcher errors name the field", "[windows][cmd][errors]") {
-    CHECK(error_of(w::cmd_script_builder{}.command({"C:\\p.exe"}), errc::missing_field, "working_directory") ==
-          "the `cd /d` target was never given");
+    CHECK(error_of(w::cmd_script_builder{}.command({"C:\\p.exe"}), errc::missing_field,
+                   "working_directory") == "the `cd /d` target was never given");
     CHECK(error_of(w::cmd_script_builder{}.working_directory("C:\\"), errc::missing_field, "command") ==
           "the program to run was never given");
     CHECK(error_of(minimal().working_directory("work"), errc::relative_path, "working_directory") ==
@@ -134,7 +136,8 @@ TEST_CASE("cmd launcher errors name the field", "[windows][cmd][errors]") {
                    "command[1]") ==
           "contains a NUL character (U+0000) at character 2 (byte 2); a Windows command line and "
           "environment cannot carry a NUL");
-    CHECK(error_of(minimal().command({"C:\\p.exe", "gr\xc3\xbc\xc3\x9f"}), errc::unrepresentable, "command[1]") ==
+    CHECK(error_of(minimal().command({"C:\\p.exe", "gr\xc3\xbc\xc3\x9f"}), errc::unrepresentable,
+                   "command[1]") ==
           "contains the non-ASCII character U+00FC at character 3 (byte 3); cmd reads a batch file in the "
           "OEM code page, so only ASCII arrives exactly (pass an ASCII spelling, e.g. the 8.3 short path)");
     CHECK(error_of(minimal().command({"C:\\p.exe", "\xff"}), errc::invalid_utf8, "command[1]") ==
@@ -175,7 +178,8 @@ TEST_CASE("read_cmd_script is the builder's inverse over the hostile corpus", "[
         REQUIRE(back);
         CHECK(*back == b.script());
     }
-    CHECK(carried == values.size() - 5);  // refused: "new\nline", "cr\rx", "crlf\r\n" and two non-ASCII values
+    CHECK(carried ==
+          values.size() - 5);  // refused: "new\nline", "cr\rx", "crlf\r\n" and two non-ASCII values
 }
 
 TEST_CASE("read_cmd_script refuses what cmd would not read back literally", "[windows][cmd][errors]") {
@@ -189,7 +193,8 @@ TEST_CASE("read_cmd_script refuses what cmd would not read back literally", "[wi
     CHECK(err("@echo off\ncd /d C:\\\n") == "line 1: the last line does not end in CRLF");
     CHECK(err("@echo on\r\n") == "line 1: expected `@echo off`");
     CHECK(err("@echo off\r\nC:\\p.exe\r\n") == "line 2: expected `cd /d <directory>`");
-    CHECK(err("@echo off\r\ncd /d C:\\\r\nset \"PYTHONPATH=C:\\x;%PYTHONPATH%\"\r\nC:\\p.exe\r\nexit /b 0\r\n") ==
+    CHECK(err("@echo off\r\ncd /d C:\\\r\nset \"PYTHONPATH=C:\\x;%PYTHONPATH%\"\r\nC:\\p.exe\r\nexit /b "
+              "0\r\n") ==
           "line 3: '%' at byte 22 expands a variable or parameter, which has no literal value");
     CHECK(err("@echo off\r\ncd /d C:\\\r\nC:\\p.exe a & b\r\nexit /b 0\r\n") ==
           "line 3: an unescaped '&' at byte 12 is a cmd operator");
@@ -208,7 +213,7 @@ TEST_CASE("read_cmd_script reads upstream's launcher where it has a literal mean
     CHECK(r->comment == std::optional<std::string>("Hermes"));
     CHECK(r->working_directory == "C:\\Program Files\\x");
     CHECK(r->environment == std::vector<w::cmd_variable>{{"HERMES_HOME", "C:\\h"}});
-    CHECK(r->command ==
-          std::vector<std::string>{"C:\\Program Files\\py\\python.exe", "-m", "hermes_cli.main", "gateway", "run"});
+    CHECK(r->command == std::vector<std::string>{"C:\\Program Files\\py\\python.exe", "-m", "hermes_cli.main",
+                                                 "gateway", "run"});
     CHECK_FALSE(r->exit_with_command_status);
 }

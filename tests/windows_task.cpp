@@ -14,8 +14,8 @@
 
 namespace hs = hermes::service;
 namespace w = hermes::service::windows;
-using hs::errc;
 using hermes_test::error_of;
+using hs::errc;
 using namespace std::chrono_literals;
 
 namespace {
@@ -143,14 +143,16 @@ TEST_CASE("task errors name the setting", "[windows][task][errors]") {
           "0 is outside the schema's 1..255 (unsignedByte)");
     CHECK(error_of(minimal().restart_on_failure(1min, 999), errc::out_of_range, "restart_on_failure.count") ==
           "999 is outside the schema's 1..255 (unsignedByte)");
-    CHECK(error_of(minimal().logon_trigger(-1s), errc::out_of_range, "logon_trigger") == "the delay is negative");
+    CHECK(error_of(minimal().logon_trigger(-1s), errc::out_of_range, "logon_trigger") ==
+          "the delay is negative");
     CHECK(error_of(minimal().execution_time_limit(-1s), errc::out_of_range, "execution_time_limit") ==
           "the limit is negative");
     CHECK(error_of(minimal().action("C:\\%APPDATA%\\x.exe"), errc::unrepresentable, "action.command") ==
           "contains '%' at character 4 (byte 4); Task Scheduler expands %NAME% in Exec actions and has no "
           "escape for it");
     CHECK(error_of(minimal().action("C:\\x.exe", "a\nb"), errc::control_character, "action.arguments") ==
-          "contains a newline (U+000A) at character 2 (byte 2); a command line in a task action cannot carry it");
+          "contains a newline (U+000A) at character 2 (byte 2); a command line in a task action cannot carry "
+          "it");
     CHECK(error_of(minimal().description(""), errc::empty_value, "description") == "the value is empty");
     CHECK(error_of(minimal().description("bell\x07"), errc::control_character, "description") ==
           "contains the control character U+0007 at character 5 (byte 5); XML 1.0 cannot carry it, not even "
@@ -161,17 +163,20 @@ TEST_CASE("task errors name the setting", "[windows][task][errors]") {
 
 TEST_CASE("to_utf16le_with_bom: BOM, little-endian units, surrogate pairs", "[windows][task]") {
     CHECK(w::to_utf16le_with_bom("") == std::string("\xFF\xFE", 2));
-    CHECK(w::to_utf16le_with_bom("A\xc3\xbc") == std::string("\xFF\xFE" "A\0\xFC\0", 6));
+    CHECK(w::to_utf16le_with_bom("A\xc3\xbc") == std::string("\xFF\xFE"
+                                                             "A\0\xFC\0",
+                                                             6));
     CHECK(w::to_utf16le_with_bom("\xe6\x97\xa5") == std::string("\xFF\xFE\xE5\x65", 4));
     CHECK(w::to_utf16le_with_bom("\xf0\x9f\x98\x80") == std::string("\xFF\xFE\x3D\xD8\x00\xDE", 6));
 }
 
-TEST_CASE("read_task is the builder's inverse, in UTF-8 and in UTF-16LE with BOM", "[windows][task][roundtrip]") {
+TEST_CASE("read_task is the builder's inverse, in UTF-8 and in UTF-16LE with BOM",
+          "[windows][task][roundtrip]") {
     std::size_t carried = 0;
     for (const std::string& text : hermes_test::xml_carryable_arguments()) {
         INFO("text: " << text);
         const std::string value = text.empty() ? "x" : text;  // empty text elements are refused
-        w::task_builder in_text;  // XML character data carries every one of these
+        w::task_builder in_text;                              // XML character data carries every one of these
         in_text.description(value).author(value).user_id(value).logon_trigger(30s).action("C:\\x.exe");
         w::task_builder in_action;  // a command line does not carry controls; `%` would be expanded
         in_action.restart_on_failure(1min, 255).execution_time_limit(0s).action("C:\\x.exe", text, "C:\\dir");
@@ -205,18 +210,19 @@ TEST_CASE("read_task: parse errors", "[windows][task][errors]") {
     CHECK(err("<Job/>") == "the root element is <Job>, not <Task>");
     CHECK(err("<Task/>") == "<Task> is not in the Task Scheduler namespace");
     CHECK(err("<Task " + ns + "/>") == "no Actions/Exec/Command");
-    CHECK(err("<Task " + ns + "><Settings><Priority>11</Priority></Settings></Task>") == "Priority is out of range");
+    CHECK(err("<Task " + ns + "><Settings><Priority>11</Priority></Settings></Task>") ==
+          "Priority is out of range");
     CHECK(err("<Task " + ns + "><Settings><ExecutionTimeLimit>P1Y</ExecutionTimeLimit></Settings></Task>") ==
           "ExecutionTimeLimit \"P1Y\" is not a duration PnDTnHnMnS");
-    CHECK(err("<Task " + ns + "><Principals><Principal><RunLevel>Admin</RunLevel></Principal></Principals></Task>") ==
+    CHECK(err("<Task " + ns +
+              "><Principals><Principal><RunLevel>Admin</RunLevel></Principal></Principals></Task>") ==
           "unknown RunLevel \"Admin\"");
     CHECK(err("<Task " + ns + "><A></B></Task>") == "line 1 (byte 75): expected </A>");
     CHECK(err(std::string("\xFF\xFE<", 3)) == "the UTF-16LE text is malformed");
 }
 
 TEST_CASE("run_level and instances_policy spell as the schema does, both ways", "[windows][task]") {
-    for (const auto l : enumerators(w::run_level{}))
-        CHECK(hs::from_string<w::run_level>(to_string(l)) == l);
+    for (const auto l : enumerators(w::run_level{})) CHECK(hs::from_string<w::run_level>(to_string(l)) == l);
     for (const auto p : enumerators(w::instances_policy{}))
         CHECK(hs::from_string<w::instances_policy>(to_string(p)) == p);
     CHECK(to_string(w::instances_policy::queue) == "Queue");

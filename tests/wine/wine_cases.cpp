@@ -63,10 +63,14 @@ std::string escaped(const std::string& s) {
     std::string out;
     for (const char c : s) {
         const auto b = static_cast<unsigned char>(c);
-        if (c == '\\') out += "\\\\";
-        else if (c == '\n') out += "\\n";
-        else if (c == '\r') out += "\\r";
-        else if (c == '\t') out += "\\t";
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '\n')
+            out += "\\n";
+        else if (c == '\r')
+            out += "\\r";
+        else if (c == '\t')
+            out += "\\t";
         else if (b < 0x20 || b == 0x7F) {
             char buf[8];
             std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(b));
@@ -125,8 +129,10 @@ report read_report(const std::string& path) {
     std::istringstream in(read_file(path));
     for (std::string line; std::getline(in, line);) {
         const std::size_t eq = line.find('=');
-        if (eq != std::string::npos) r[line.substr(0, eq)] = line.substr(eq + 1);
-        else r[line] = "";
+        if (eq != std::string::npos)
+            r[line.substr(0, eq)] = line.substr(eq + 1);
+        else
+            r[line] = "";
     }
     return r;
 }
@@ -147,7 +153,8 @@ struct wine_env {
     /// Runs `wine <args>` with `env` prepended (NAME=value ...), in sh.
     [[nodiscard]] std::pair<int, std::string> wine(const std::string& args, const std::string& env = "",
                                                    const std::string& cwd = "") const {
-        return capture("cd " + sh_quote(cwd.empty() ? work : cwd) + " && " + env + " timeout 120 wine " + args);
+        return capture("cd " + sh_quote(cwd.empty() ? work : cwd) + " && " + env + " timeout 120 wine " +
+                       args);
     }
 };
 
@@ -179,10 +186,32 @@ std::string cmd_run(const std::string& windows_script) { return "cmd /c " + sh_q
 /// The values the builder carries: the shared corpus plus cmd's own metacharacters and quote traps.
 std::vector<std::string> cmd_corpus() {
     std::vector<std::string> values = hermes_test::hostile_arguments();
-    for (const char* extra : {"^caret", "a&b", "a|b", "<lt>", "bang!x!", "(paren)", ")", "%~1 %0 %*", "%PATH%",
-                              "\"", "\\", "\\\\", "back\\\\\"q", "x\\\" & echo INJECTED-A", "x\" & echo INJECTED-B",
-                              "semi;comma,eq=", "trail space ", "two  spaces", "ctl\x01\x0b\x0c\x1b\x7f",
-                              "a\"\"b", "^", "^^", "\"&\"", "1>nul", "2>&1", "&& echo INJECTED-C"})
+    for (const char* extra : {"^caret",
+                              "a&b",
+                              "a|b",
+                              "<lt>",
+                              "bang!x!",
+                              "(paren)",
+                              ")",
+                              "%~1 %0 %*",
+                              "%PATH%",
+                              "\"",
+                              "\\",
+                              "\\\\",
+                              "back\\\\\"q",
+                              "x\\\" & echo INJECTED-A",
+                              "x\" & echo INJECTED-B",
+                              "semi;comma,eq=",
+                              "trail space ",
+                              "two  spaces",
+                              "ctl\x01\x0b\x0c\x1b\x7f",
+                              "a\"\"b",
+                              "^",
+                              "^^",
+                              "\"&\"",
+                              "1>nul",
+                              "2>&1",
+                              "&& echo INJECTED-C"})
         values.emplace_back(extra);
     return values;
 }
@@ -293,7 +322,9 @@ void case_refused(const wine_env& env) {
     const auto empty = builder_error("", true);
     check(empty.code == hs::errc::empty_value, "builder: empty variable value -> empty_value");
     // Non-ASCII.
-    const std::string utf8 = "gr\xc3\xbc\xc3\x9f" "e \xe2\x9c\x93 \xe6\x97\xa5\xe6\x9c\xac";
+    const std::string utf8 =
+        "gr\xc3\xbc\xc3\x9f"
+        "e \xe2\x9c\x93 \xe6\x97\xa5\xe6\x9c\xac";
     const auto non_ascii = builder_error(utf8, false);
     check(non_ascii.code == hs::errc::unrepresentable, "builder: non-ASCII argument -> unrepresentable");
     // A path component ending in a dot or space.
@@ -312,14 +343,18 @@ void case_refused(const wine_env& env) {
         "set \"PROBE_DIR=C:\\out\\cr\"\r\n"
         "C:\\probe.exe \"a\rb\" after\r\n"
         "set \"PROBE_DIR=C:\\out\\utf8\"\r\n"
-        "C:\\probe.exe \"" + utf8 + "\"\r\n"
+        "C:\\probe.exe \"" +
+        utf8 +
+        "\"\r\n"
         "set \"PROBE_DIR=C:\\out\\percent\"\r\n"
         "C:\\probe.exe \"100%\" \"%PATH%x\"\r\n"
         "set \"PROBE_DIR=C:\\out\\inject\"\r\n"
         "C:\\probe.exe \"x\\\" & echo INJECTED-NAIVE\r\n"
         "set \"PROBE_DIR=C:\\out\\chcp\"\r\n"
         "chcp 65001 >nul\r\n"
-        "C:\\probe.exe \"" + utf8 + "\"\r\n"
+        "C:\\probe.exe \"" +
+        utf8 +
+        "\"\r\n"
         "set \"PROBE_DIR=C:\\out\\dot\"\r\n"
         "cd /d \"C:\\dotdir.\"\r\n"
         "C:\\probe.exe\r\n"
@@ -375,9 +410,9 @@ void case_gateway(const wine_env& env, const std::string& probe) {
     // Started from its own directory: `cmd /c` would split the path at its '&' (how the launcher is
     // started is wscript's business, not the launcher's).
     const std::string unix_cmd = env.unix_path(launcher->files.cmd);
-    const auto [rc, output] = env.wine(cmd_run(launcher->files.cmd.substr(launcher->files.cmd.rfind('\\') + 1)),
-                                       "PROBE_EXIT=5 PROBE_DIR='C:\\out\\gateway'",
-                                       unix_cmd.substr(0, unix_cmd.rfind('/')));
+    const auto [rc, output] =
+        env.wine(cmd_run(launcher->files.cmd.substr(launcher->files.cmd.rfind('\\') + 1)),
+                 "PROBE_EXIT=5 PROBE_DIR='C:\\out\\gateway'", unix_cmd.substr(0, unix_cmd.rfind('/')));
     check(rc == 0, "`exit /b 0` (upstream's) ends the launcher with 0 though the program exited 5 (got " +
                        std::to_string(rc) + ")");
     const report r = read_report(env.unix_path("C:\\out\\gateway\\report.txt"));
@@ -387,8 +422,9 @@ void case_gateway(const wine_env& env, const std::string& probe) {
         argv_ok = argv_ok && get(r, "crt_argv[" + std::to_string(i + 1) + "]") == want[i];
     check(argv_ok, "argv is `python -m hermes_cli.main --profile work gateway run`");
     check(get(r, "cwd") == escaped(o.hermes_home), "the working directory is HERMES_HOME: " + get(r, "cwd"));
-    check(get(r, "env[HERMES_HOME]") == escaped(o.hermes_home) && get(r, "env[PYTHONIOENCODING]") == "utf-8" &&
-              get(r, "env[HERMES_GATEWAY_DETACHED]") == "1" && get(r, "env[HERMES_SUPERVISED_CHILD]") == "1" &&
+    check(get(r, "env[HERMES_HOME]") == escaped(o.hermes_home) &&
+              get(r, "env[PYTHONIOENCODING]") == "utf-8" && get(r, "env[HERMES_GATEWAY_DETACHED]") == "1" &&
+              get(r, "env[HERMES_SUPERVISED_CHILD]") == "1" &&
               get(r, "env[VIRTUAL_ENV]") == "C:\\\\hermes-agent\\\\venv" &&
               get(r, "env[PYTHONPATH]") == "C:\\\\hermes-agent",
           "HERMES_HOME, PYTHONIOENCODING, HERMES_GATEWAY_DETACHED, HERMES_SUPERVISED_CHILD, VIRTUAL_ENV and "
@@ -407,7 +443,10 @@ void case_task(const wine_env& env) {
     const auto gateway_task = g::windows_task(o);
     if (!check(gateway_task.has_value(), "windows_task builds")) return;
     w::task_builder hostile;
-    hostile.description("d & <x> \"q\" 'a' ]]> gr\xc3\xbc\xc3\x9f" "e \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80 tab\there")
+    hostile
+        .description(
+            "d & <x> \"q\" 'a' ]]> gr\xc3\xbc\xc3\x9f"
+            "e \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80 tab\there")
         .author("A & B <ab@example.com>")
         .logon_trigger(90s)
         .user_id("DOMAIN\\\xc3\xbcser")
@@ -457,18 +496,21 @@ int main(int argc, char** argv) {
     const char* ci = std::getenv("CI");
     const bool in_ci = ci && std::string(ci) == "true";
     std::string missing;
-    if (!on_path("wine") || !on_path("wineboot") || !on_path("wineserver")) missing = "wine is not installed";
+    if (!on_path("wine") || !on_path("wineboot") || !on_path("wineserver"))
+        missing = "wine is not installed";
     else if (probe.empty() || read_file(probe).empty())
         missing = "the probe was not built (x86_64-w64-mingw32-gcc missing at configure time)";
-    else if (!on_path("xmllint")) missing = "xmllint is not installed";
+    else if (!on_path("xmllint"))
+        missing = "xmllint is not installed";
     if (!missing.empty()) {
         if (in_ci) {
             std::printf("FAIL: %s (CI=true: the Wine suite must run; scripts/install-deps installs it)\n",
                         missing.c_str());
             return 1;
         }
-        std::printf("skipped: %s (apt-get install --no-install-recommends wine wine64 gcc-mingw-w64-x86-64-win32)\n",
-                    missing.c_str());
+        std::printf(
+            "skipped: %s (apt-get install --no-install-recommends wine wine64 gcc-mingw-w64-x86-64-win32)\n",
+            missing.c_str());
         return 0;
     }
     if (work.empty()) return std::printf("usage: %s --probe probe.exe --work DIR\n", argv[0]), 2;

@@ -12,13 +12,13 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
-#include "../detail/cmd_escape.hpp"  // put_cmd_path, to check HERMES_HOME for the task's launcher path
-#include "../detail/escape.hpp"      // string_sink
-#include "../error.hpp"              // result, make_error
-#include "../paths.hpp"              // stable_service_working_dir
-#include "../windows/cmd_script.hpp" // windows::cmd_script_builder
-#include "../windows/task.hpp"       // windows::task_builder, windows::task
-#include "gateway.hpp"               // gateway::default_description
+#include "../detail/cmd_escape.hpp"   // put_cmd_path, to check HERMES_HOME for the task's launcher path
+#include "../detail/escape.hpp"       // string_sink
+#include "../error.hpp"               // result, make_error
+#include "../paths.hpp"               // stable_service_working_dir
+#include "../windows/cmd_script.hpp"  // windows::cmd_script_builder
+#include "../windows/task.hpp"        // windows::task_builder, windows::task
+#include "gateway.hpp"                // gateway::default_description
 
 namespace hermes::service {
 inline namespace v1 {
@@ -35,7 +35,8 @@ namespace gateway {
 [[nodiscard]] inline std::string windows_file_name(std::string_view name) {
     std::string out(name);
     for (char& c : out)
-        if (static_cast<unsigned char>(c) < 0x20 || std::string_view("<>:\"/\\|?*").find(c) != std::string_view::npos)
+        if (static_cast<unsigned char>(c) < 0x20 ||
+            std::string_view("<>:\"/\\|?*").find(c) != std::string_view::npos)
             c = '_';
     return out;
 }
@@ -160,7 +161,8 @@ namespace detail {
         .environment("PYTHONIOENCODING", "utf-8")
         .environment("HERMES_GATEWAY_DETACHED", "1")
         .environment("HERMES_SUPERVISED_CHILD", "1")
-        .environment("VIRTUAL_ENV", o.virtual_env.empty() ? detail::windows_parent(o.python, 2) : o.virtual_env)
+        .environment("VIRTUAL_ENV",
+                     o.virtual_env.empty() ? detail::windows_parent(o.python, 2) : o.virtual_env)
         .environment("PYTHONPATH", o.project_root)
         .command(std::move(argv))
         .exit_with_command_status(false);
@@ -190,8 +192,8 @@ namespace detail {
         .execution_time_limit(0s)
         .priority(7)
         .restart_on_failure(1min, 255)
-        .action("wscript.exe",
-                std::string("//B //Nologo") + (o.vbscript ? "" : " //E:JScript") + " \"" + t.files.launcher + "\"");
+        .action("wscript.exe", std::string("//B //Nologo") + (o.vbscript ? "" : " //E:JScript") + " \"" +
+                                   t.files.launcher + "\"");
     if (!o.user_id.empty()) b.user_id(o.user_id);
     auto xml = b.build();
     if (!xml) return unexpected_error(std::move(xml.error()));

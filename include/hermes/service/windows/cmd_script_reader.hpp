@@ -18,7 +18,8 @@ namespace windows {
 namespace detail {
 
 [[nodiscard]] inline unexpected_error cmd_parse_error(std::size_t line, std::string_view what) {
-    return make_error(errc::parse_error, "cmd_script", "line " + std::to_string(line) + ": " + std::string(what));
+    return make_error(errc::parse_error, "cmd_script",
+                      "line " + std::to_string(line) + ": " + std::string(what));
 }
 
 /// cmd's first pass over a batch-file line: `%%` is `%`; any other `%` expands a variable or a
@@ -65,13 +66,15 @@ namespace detail {
 
 /// The MS C runtime's argv: argv[0] up to the next `"` when quoted, else up to a blank; then words
 /// split at blanks outside quotes, 2n (2n+1) backslashes before `"` giving n (and a literal `"`).
-[[nodiscard]] inline result<std::vector<std::string>> crt_split(std::string_view line_text, std::size_t line) {
+[[nodiscard]] inline result<std::vector<std::string>> crt_split(std::string_view line_text,
+                                                                std::size_t line) {
     std::vector<std::string> argv;
     std::size_t i = 0;
     std::string program;
     if (!line_text.empty() && line_text[0] == '"') {
         const std::size_t end = line_text.find('"', 1);
-        if (end == std::string_view::npos) return cmd_parse_error(line, "the program's quote is never closed");
+        if (end == std::string_view::npos)
+            return cmd_parse_error(line, "the program's quote is never closed");
         program = line_text.substr(1, end - 1);
         i = end + 1;
         if (i < line_text.size() && line_text[i] != ' ' && line_text[i] != '\t')
@@ -96,8 +99,9 @@ namespace detail {
                     arg.push_back('"');
                 } else {
                     if (quoted && i + 1 < line_text.size() && line_text[i + 1] == '"')
-                        return cmd_parse_error(line, "'\"\"' inside quotes is read differently by the CRT "
-                                                     "and CommandLineToArgvW");
+                        return cmd_parse_error(line,
+                                               "'\"\"' inside quotes is read differently by the CRT "
+                                               "and CommandLineToArgvW");
                     quoted = !quoted;
                 }
                 ++i;
@@ -134,7 +138,8 @@ namespace detail {
     const auto at_line = [&](std::string_view prefix) {
         return n < lines.size() && lines[n].substr(0, prefix.size()) == prefix;
     };
-    if (!at_line("@echo off") || lines[n].size() != 9) return detail::cmd_parse_error(1, "expected `@echo off`");
+    if (!at_line("@echo off") || lines[n].size() != 9)
+        return detail::cmd_parse_error(1, "expected `@echo off`");
     ++n;
     if (at_line("rem ")) {
         auto comment = detail::cmd_undo_percent(lines[n].substr(4), n + 1);
@@ -148,7 +153,8 @@ namespace detail {
         if (!dir) return unexpected_error(std::move(dir.error()));
         std::string_view d = *dir;
         if (!d.empty() && d.front() == '"') {
-            if (d.size() < 2 || d.back() != '"' || d.substr(1, d.size() - 2).find('"') != std::string_view::npos)
+            if (d.size() < 2 || d.back() != '"' ||
+                d.substr(1, d.size() - 2).find('"') != std::string_view::npos)
                 return detail::cmd_parse_error(n + 1, "the directory's quotes are unbalanced");
             d = d.substr(1, d.size() - 2);
         } else {

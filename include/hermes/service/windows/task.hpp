@@ -3,14 +3,14 @@
 // and the UTF-16LE-with-BOM bytes `schtasks /Create /XML` takes.
 #pragma once
 
-#include <array>        // std::array, for enumerators()
-#include <chrono>       // std::chrono::seconds
-#include <cstddef>      // std::size_t
+#include <array>             // std::array, for enumerators()
+#include <chrono>            // std::chrono::seconds
+#include <cstddef>           // std::size_t
 #include <initializer_list>  // the action fields checked in one loop
-#include <optional>     // std::optional
-#include <string>       // std::string
-#include <string_view>  // std::string_view
-#include <utility>      // std::move
+#include <optional>          // std::optional
+#include <string>            // std::string
+#include <string_view>       // std::string_view
+#include <utility>           // std::move
 
 #include "../detail/escape.hpp"  // put_xml_text, string_sink, status
 #include "../detail/utf8.hpp"    // decode_utf8, invalid_code_point
@@ -209,7 +209,8 @@ class task_builder {
         return *this;
     }
     /// Actions/Exec (required): the program, its command-line tail and working directory (both optional).
-    task_builder& action(std::string command, std::string arguments = {}, std::string working_directory = {}) {
+    task_builder& action(std::string command, std::string arguments = {},
+                         std::string working_directory = {}) {
         task_.action = task_action{std::move(command), std::move(arguments), std::move(working_directory)};
         return *this;
     }
@@ -259,17 +260,17 @@ class task_builder {
         if (t.restart_on_failure) {
             const restart_policy& r = *t.restart_on_failure;
             if (r.interval < 60s || r.interval > 31 * 24h)
-                return make_error(errc::out_of_range, "restart_on_failure.interval",
-                                  std::to_string(r.interval.count()) +
-                                      " seconds is outside the schema's PT1M..P31D");
+                return make_error(
+                    errc::out_of_range, "restart_on_failure.interval",
+                    std::to_string(r.interval.count()) + " seconds is outside the schema's PT1M..P31D");
             if (r.count < 1 || r.count > 255)
                 return make_error(errc::out_of_range, "restart_on_failure.count",
                                   std::to_string(r.count) + " is outside the schema's 1..255 (unsignedByte)");
         }
-        for (const auto& [value, field] : {std::pair{std::string_view(t.action.command), "action.command"},
-                                           std::pair{std::string_view(t.action.arguments), "action.arguments"},
-                                           std::pair{std::string_view(t.action.working_directory),
-                                                     "action.working_directory"}})
+        for (const auto& [value, field] :
+             {std::pair{std::string_view(t.action.command), "action.command"},
+              std::pair{std::string_view(t.action.arguments), "action.arguments"},
+              std::pair{std::string_view(t.action.working_directory), "action.working_directory"}})
             if (auto ok = detail::check_task_action_text(value, field); !ok) return ok;
 
         sink.put("<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<Task version=\"1.2\" xmlns=\"");
@@ -290,7 +291,8 @@ class task_builder {
             if (auto ok = element(sink, "      ", "UserId", *t.user_id, "user_id"); !ok) return ok;
         sink.put("      <LogonType>InteractiveToken</LogonType>\n      <RunLevel>");
         sink.put(to_string(t.run_level));
-        sink.put("</RunLevel>\n    </Principal>\n  </Principals>\n  <Settings>\n    <MultipleInstancesPolicy>");
+        sink.put(
+            "</RunLevel>\n    </Principal>\n  </Principals>\n  <Settings>\n    <MultipleInstancesPolicy>");
         sink.put(to_string(t.multiple_instances_policy));
         sink.put(
             "</MultipleInstancesPolicy>\n"

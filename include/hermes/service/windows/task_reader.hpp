@@ -80,10 +80,11 @@ class xml_reader {
 
     [[nodiscard]] unexpected_error fail_at(std::size_t at, std::string_view what) const {
         std::size_t line = 1;
-        for (std::size_t i = 0; i < at && i < text_.size(); ++i) if (text_[i] == '\n') ++line;
-        return make_error(errc::parse_error, "task",
-                          "line " + std::to_string(line) + " (byte " + std::to_string(at + 1) +
-                              "): " + std::string(what));
+        for (std::size_t i = 0; i < at && i < text_.size(); ++i)
+            if (text_[i] == '\n') ++line;
+        return make_error(
+            errc::parse_error, "task",
+            "line " + std::to_string(line) + " (byte " + std::to_string(at + 1) + "): " + std::string(what));
     }
     [[nodiscard]] unexpected_error fail(std::string_view what) const { return fail_at(pos_, what); }
 
@@ -298,7 +299,8 @@ class xml_reader {
     const detail::xml_node& root = **doc;
     if (root.name != "Task") return detail::task_error("the root element is <" + root.name + ">, not <Task>");
     bool namespaced = false;
-    for (const auto& a : root.attributes) namespaced = namespaced || (a.first == "xmlns" && a.second == task_namespace);
+    for (const auto& a : root.attributes)
+        namespaced = namespaced || (a.first == "xmlns" && a.second == task_namespace);
     if (!namespaced) return detail::task_error("<Task> is not in the Task Scheduler namespace");
 
     task out;
