@@ -21,7 +21,7 @@ using hs::errc;
 
 namespace {
 
-const std::string local = "C:\\Users\\alice\\AppData\\Local\\hermes";
+const std::string local = R"(C:\Users\alice\AppData\Local\hermes)";
 
 /// The worked example's inputs on Windows: HERMES_HOME %LOCALAPPDATA%\hermes (or its profile `work`),
 /// the checkout and its venv under it, the user DESKTOP\alice.
@@ -30,7 +30,7 @@ g::windows_options example(bool work) {
     o.suffix = work ? "work" : "";
     o.hermes_home = work ? local + "\\profiles\\work" : local;
     o.project_root = local + "\\hermes-agent";
-    o.python = o.project_root + "\\venv\\Scripts\\python.exe";
+    o.python = o.project_root + R"(\venv\Scripts\python.exe)";
     if (work) o.profile = {"--profile", "work"};
     o.user_id = "DESKTOP\\alice";
     return o;
@@ -159,7 +159,7 @@ TEST_CASE("gateway Windows errors name the input", "[gateway][windows][errors]")
     REQUIRE_FALSE(task);
     CHECK(task.error().field == "HERMES_HOME");
     o = example(false);
-    o.hermes_home = "C:\\Users\\100%\\hermes";
+    o.hermes_home = R"(C:\Users\100%\hermes)";
     const auto percent = g::windows_task(o);
     REQUIRE_FALSE(percent);
     CHECK(percent.error().code == errc::unrepresentable);

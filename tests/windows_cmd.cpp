@@ -55,7 +55,7 @@ TEST_CASE("a launcher renders byte for byte with CRLF line ends", "[windows][cmd
                                         .working_directory("C:\\Program Files\\app dir")
                                         .environment("GREETING", "hello world")
                                         .environment("QUOTED", "say \"hi\" & bye")
-                                        .command({"C:\\Program Files\\app dir\\app.exe", "--name",
+                                        .command({R"(C:\Program Files\app dir\app.exe)", "--name",
                                                   "two words", "100%", "a&b", "x\\\"y", "", "end\\"})
                                         .exit_with_command_status(true)
                                         .build());

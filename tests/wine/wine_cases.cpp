@@ -163,7 +163,7 @@ std::string live_processes_of(const std::string& prefix) {
     std::string out;
     const std::string marker = "WINEPREFIX=" + prefix;
     DIR* proc = opendir("/proc");
-    if (!proc) return out;
+    if (proc == nullptr) return out;
     while (const dirent* e = readdir(proc)) {
         const std::string pid = e->d_name;
         if (pid.find_first_not_of("0123456789") != std::string::npos || std::stoi(pid) == getpid()) continue;
@@ -198,7 +198,7 @@ std::vector<std::string> cmd_corpus() {
                               "\"",
                               "\\",
                               "\\\\",
-                              "back\\\\\"q",
+                              R"(back\\"q)",
                               "x\\\" & echo INJECTED-A",
                               "x\" & echo INJECTED-B",
                               "semi;comma,eq=",
@@ -224,7 +224,7 @@ bool accepted_as_argument(const std::string& v) {
 
 void case_cmd(const wine_env& env, const std::string& probe) {
     log("== cmd: hostile values through a generated .cmd");
-    const std::string program = "C:\\Program Files (x86)\\hermes & co 100%\\probe.exe";
+    const std::string program = R"(C:\Program Files (x86)\hermes & co 100%\probe.exe)";
     const std::string dir = "C:\\work dir & (x) 100% ^ ! ' $ ; %PATH% =,";
     run("mkdir -p " + sh_quote(env.unix_path(dir)) + " " +
         sh_quote(env.unix_path(program.substr(0, program.rfind('\\')))));
@@ -261,8 +261,8 @@ void case_cmd(const wine_env& env, const std::string& probe) {
     check(rc == 7, "the program's exit status 7 passes through `exit /b %ERRORLEVEL%` (got " +
                        std::to_string(rc) + ")");
     check(output.find("INJECTED") == std::string::npos, "no injected command ran");
-    const report r = read_report(env.unix_path("C:\\out\\cmd\\report.txt"));
-    if (!check(get(r, "end") == "", "the probe wrote its report")) {
+    const report r = read_report(env.unix_path(R"(C:\out\cmd\report.txt)"));
+    if (!check(get(r, "end").empty(), "the probe wrote its report")) {
         log("wine output: " + escaped(output));
         return;
     }
@@ -364,7 +364,7 @@ void case_refused(const wine_env& env) {
     (void)rc;
     const auto ran = [&](const std::string& name) {
         report r = read_report(env.unix_path("C:\\out\\" + name + "\\report.txt"));
-        if (get(r, "end") != "") fail("the probe did not run in the '" + name + "' demonstration");
+        if (!get(r, "end").empty()) fail("the probe did not run in the '" + name + "' demonstration");
         return r;
     };
     check(output.find("NL-TAIL-RAN") != std::string::npos,
@@ -383,28 +383,28 @@ void case_refused(const wine_env& env) {
           "after `chcp 65001` too: [" + get(chcp_report, "crt_argv[1]") + "]");
     const report percent_report = ran("percent");
     check(get(percent_report, "crt_argv[1]") != "100%",
-          "single % signs are eaten or expanded: \"100%\" \"%PATH%x\" arrive as [" +
+          R"(single % signs are eaten or expanded: "100%" "%PATH%x" arrive as [)" +
               get(percent_report, "crt_argv[1]").substr(0, 60) + "] argc " + get(percent_report, "crt_argc"));
     const report dot_report = ran("dot");
     check(get(dot_report, "cwd") != "C:\\\\dotdir.",
-          "`cd /d \"C:\\dotdir.\"` does not end there (cwd [" + get(dot_report, "cwd") + "])");
+          R"(`cd /d "C:\dotdir."` does not end there (cwd [)" + get(dot_report, "cwd") + "])");
     ran("inject");
     check(output.find("INJECTED-NAIVE") != std::string::npos,
-          "`\"x\\\" & echo ...` without cmd escaping runs the injected command (cmd counts \\\" as a quote)");
+          R"(`"x\" & echo ...` without cmd escaping runs the injected command (cmd counts \" as a quote))");
 }
 
 void case_gateway(const wine_env& env, const std::string& probe) {
     log("== gateway: gateway::windows_launcher's .cmd");
     g::windows_options o;
     o.suffix = "work";
-    o.hermes_home = "C:\\Users\\alice & bob\\AppData\\Local\\hermes 100%\\profiles\\work";
+    o.hermes_home = R"(C:\Users\alice & bob\AppData\Local\hermes 100%\profiles\work)";
     o.project_root = "C:\\hermes-agent";
-    o.python = "C:\\hermes-agent\\venv\\Scripts\\python.exe";
+    o.python = R"(C:\hermes-agent\venv\Scripts\python.exe)";
     o.profile = {"--profile", "work"};
     const auto launcher = g::windows_launcher(o);
     if (!check(launcher.has_value(), "windows_launcher builds")) return;
     run("mkdir -p " + sh_quote(env.unix_path(o.hermes_home)) + " " +
-        sh_quote(env.unix_path("C:\\hermes-agent\\venv\\Scripts")));
+        sh_quote(env.unix_path(R"(C:\hermes-agent\venv\Scripts)")));
     run("cp " + sh_quote(probe) + " " + sh_quote(env.unix_path(o.python)));
     write_file(env.unix_path(launcher->files.cmd), launcher->text);
     // Started from its own directory: `cmd /c` would split the path at its '&' (how the launcher is
@@ -415,7 +415,7 @@ void case_gateway(const wine_env& env, const std::string& probe) {
                  "PROBE_EXIT=5 PROBE_DIR='C:\\out\\gateway'", unix_cmd.substr(0, unix_cmd.rfind('/')));
     check(rc == 0, "`exit /b 0` (upstream's) ends the launcher with 0 though the program exited 5 (got " +
                        std::to_string(rc) + ")");
-    const report r = read_report(env.unix_path("C:\\out\\gateway\\report.txt"));
+    const report r = read_report(env.unix_path(R"(C:\out\gateway\report.txt)"));
     const std::vector<std::string> want = {"-m", "hermes_cli.main", "--profile", "work", "gateway", "run"};
     bool argv_ok = get(r, "crt_argc") == "7";
     for (std::size_t i = 0; i < want.size(); ++i)
@@ -425,20 +425,20 @@ void case_gateway(const wine_env& env, const std::string& probe) {
     check(get(r, "env[HERMES_HOME]") == escaped(o.hermes_home) &&
               get(r, "env[PYTHONIOENCODING]") == "utf-8" && get(r, "env[HERMES_GATEWAY_DETACHED]") == "1" &&
               get(r, "env[HERMES_SUPERVISED_CHILD]") == "1" &&
-              get(r, "env[VIRTUAL_ENV]") == "C:\\\\hermes-agent\\\\venv" &&
+              get(r, "env[VIRTUAL_ENV]") == R"(C:\\hermes-agent\\venv)" &&
               get(r, "env[PYTHONPATH]") == "C:\\\\hermes-agent",
           "HERMES_HOME, PYTHONIOENCODING, HERMES_GATEWAY_DETACHED, HERMES_SUPERVISED_CHILD, VIRTUAL_ENV and "
           "PYTHONPATH arrive exactly");
-    if (failures) log("wine output: " + escaped(output));
+    if (failures != 0) log("wine output: " + escaped(output));
 }
 
 void case_task(const wine_env& env) {
     log("== task: schtasks /Create /XML");
     using namespace std::chrono_literals;
     g::windows_options o;
-    o.hermes_home = "C:\\Users\\alice\\AppData\\Local\\hermes";
+    o.hermes_home = R"(C:\Users\alice\AppData\Local\hermes)";
     o.project_root = "C:\\hermes-agent";
-    o.python = "C:\\hermes-agent\\venv\\Scripts\\python.exe";
+    o.python = R"(C:\hermes-agent\venv\Scripts\python.exe)";
     o.user_id = "WINEHOST\\alice";
     const auto gateway_task = g::windows_task(o);
     if (!check(gateway_task.has_value(), "windows_task builds")) return;
@@ -455,7 +455,7 @@ void case_task(const wine_env& env) {
         .execution_time_limit(3h + 25min)
         .restart_on_failure(2h, 3)
         .priority(4)
-        .action("C:\\Program Files\\x & y\\run.exe", "\"a b\" c&d <e> \xc3\xbc", "C:\\work dir");
+        .action(R"(C:\Program Files\x & y\run.exe)", "\"a b\" c&d <e> \xc3\xbc", "C:\\work dir");
     const auto hostile_xml = hostile.build();
     if (!check(hostile_xml.has_value(), "the hostile task builds")) return;
     const std::vector<std::pair<std::string, std::pair<std::string, w::task>>> tasks = {
@@ -494,7 +494,7 @@ int main(int argc, char** argv) {
         if (a == "--work") work = argv[i + 1];
     }
     const char* ci = std::getenv("CI");
-    const bool in_ci = ci && std::string(ci) == "true";
+    const bool in_ci = ci != nullptr && std::string(ci) == "true";
     std::string missing;
     if (!on_path("wine") || !on_path("wineboot") || !on_path("wineserver"))
         missing = "wine is not installed";
@@ -544,6 +544,6 @@ int main(int argc, char** argv) {
     check(left.empty(), "no Wine process of this prefix is left" + (left.empty() ? "" : ":" + left));
     if (failures == 0) run("rm -rf " + sh_quote(work));
     log("RESULT wine: " + std::to_string(failures) + " failed; total " + std::to_string(elapsed()) + " s" +
-        (failures ? "; the prefix is kept in " + work : ""));
+        (failures != 0 ? "; the prefix is kept in " + work : ""));
     return failures > 100 ? 100 : failures;
 }

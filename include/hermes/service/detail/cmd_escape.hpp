@@ -98,7 +98,7 @@ status put_cmd_path(Sink& sink, std::string_view value, const field_ref& field, 
     const bool unc = value.size() >= 3 && value[0] == '\\' && value[1] == '\\' && value[2] != '\\';
     if (!drive && !unc)
         return make_error(errc::relative_path, std::string(field),
-                          "must be an absolute Windows path (X:\\... or \\\\server\\share\\...), got \"" +
+                          R"(must be an absolute Windows path (X:\... or \\server\share\...), got ")" +
                               printable(value) + "\"");
     for (std::size_t i = 0; i < value.size(); ++i) {
         const char c = value[i];
@@ -119,7 +119,7 @@ status put_cmd_path(Sink& sink, std::string_view value, const field_ref& field, 
                                   describe_position(value, start) + "; pass the resolved path");
         if (part.empty() && end != value.size())
             return make_error(errc::not_normalized, std::string(field),
-                              "has an empty component (\"\\\\\") at " + describe_position(value, start));
+                              R"(has an empty component ("\\") at )" + describe_position(value, start));
         if (!part.empty() && (part.back() == ' ' || part.back() == '.'))
             return make_error(errc::unrepresentable, std::string(field),
                               "has a component ending in '" + std::string(1, part.back()) + "' at " +

@@ -305,8 +305,8 @@ class xml_reader {
 
     task out;
     const auto leaf = [](const detail::xml_node* parent, std::string_view name) -> const std::string* {
-        const detail::xml_node* n = parent ? parent->child(name) : nullptr;
-        return n ? &n->text : nullptr;
+        const detail::xml_node* n = parent != nullptr ? parent->child(name) : nullptr;
+        return n != nullptr ? &n->text : nullptr;
     };
     const auto duration = [](const std::string& s, std::string_view what) -> result<std::chrono::seconds> {
         if (auto d = detail::parse_task_duration(s)) return *d;
@@ -338,7 +338,7 @@ class xml_reader {
         }
     }
     const detail::xml_node* principals = root.child("Principals");
-    const detail::xml_node* principal = principals ? principals->child("Principal") : nullptr;
+    const detail::xml_node* principal = principals != nullptr ? principals->child("Principal") : nullptr;
     if (const std::string* s = leaf(principal, "UserId")) out.user_id = *s;
     if (const std::string* s = leaf(principal, "RunLevel")) {
         const auto level = from_string<run_level>(*s);
@@ -361,10 +361,12 @@ class xml_reader {
         if (!p) return unexpected_error(std::move(p.error()));
         out.priority = *p;
     }
-    if (const detail::xml_node* restart = settings ? settings->child("RestartOnFailure") : nullptr) {
+    if (const detail::xml_node* restart =
+            settings != nullptr ? settings->child("RestartOnFailure") : nullptr) {
         const std::string* interval = leaf(restart, "Interval");
         const std::string* count = leaf(restart, "Count");
-        if (!interval || !count) return detail::task_error("RestartOnFailure needs both Interval and Count");
+        if (interval == nullptr || count == nullptr)
+            return detail::task_error("RestartOnFailure needs both Interval and Count");
         auto d = duration(*interval, "Interval");
         if (!d) return unexpected_error(std::move(d.error()));
         auto c = number(*count, 255, "Count");
@@ -372,9 +374,9 @@ class xml_reader {
         out.restart_on_failure = restart_policy{*d, *c};
     }
     const detail::xml_node* actions = root.child("Actions");
-    const detail::xml_node* exec = actions ? actions->child("Exec") : nullptr;
+    const detail::xml_node* exec = actions != nullptr ? actions->child("Exec") : nullptr;
     const std::string* command = leaf(exec, "Command");
-    if (!command) return detail::task_error("no Actions/Exec/Command");
+    if (command == nullptr) return detail::task_error("no Actions/Exec/Command");
     out.action.command = *command;
     if (const std::string* s = leaf(exec, "Arguments")) out.action.arguments = *s;
     if (const std::string* s = leaf(exec, "WorkingDirectory")) out.action.working_directory = *s;
