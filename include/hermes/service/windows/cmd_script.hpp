@@ -21,7 +21,7 @@ namespace windows {
 /// One `set "NAME=value"` line of a launcher.
 struct cmd_variable {
     std::string name;   ///< `[A-Za-z_][A-Za-z0-9_]*`
-    std::string value;  ///< non-empty printable ASCII (tab allowed)
+    std::string value;  ///< non-empty ASCII, no NUL, CR, LF or Ctrl-Z
 };
 
 /// Equal when name and value are.
