@@ -168,6 +168,11 @@ TEST_CASE("to_utf16le_with_bom: BOM, little-endian units, surrogate pairs", "[wi
                                                              6));
     CHECK(w::to_utf16le_with_bom("\xe6\x97\xa5") == std::string("\xFF\xFE\xE5\x65", 4));
     CHECK(w::to_utf16le_with_bom("\xf0\x9f\x98\x80") == std::string("\xFF\xFE\x3D\xD8\x00\xDE", 6));
+    // Not what build() returns, but never skipped: each invalid byte is one U+FFFD.
+    CHECK(w::to_utf16le_with_bom("\xff"
+                                 "A") == std::string("\xFF\xFE\xFD\xFF"
+                                                     "A\0",
+                                                     6));
 }
 
 TEST_CASE("read_task is the builder's inverse, in UTF-8 and in UTF-16LE with BOM",

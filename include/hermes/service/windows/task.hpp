@@ -143,10 +143,7 @@ using namespace hermes::service::detail;
     };
     for (std::size_t pos = 0; pos < utf8.size();) {
         char32_t cp = hermes::service::detail::decode_utf8(utf8, pos);
-        if (cp == hermes::service::detail::invalid_code_point) {
-            cp = 0xFFFD;
-            ++pos;
-        }
+        if (cp == hermes::service::detail::invalid_code_point) cp = 0xFFFD;  // decode_utf8 moved one byte on
         if (cp >= 0x10000) {
             const auto v = static_cast<unsigned>(cp - 0x10000);
             put_unit(0xD800U + (v >> 10));
