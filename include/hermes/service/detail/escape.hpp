@@ -290,9 +290,10 @@ status put_literal(Sink& sink, std::string_view value, const field_ref& field) {
     return {};
 }
 
-/// XML 1.0 character data: `& < > " '` as references, CR as `&#13;`; characters XML cannot carry refused.
+/// XML 1.0 character data: `& < > " '` as references (`" '` kept as they are when `!escape_quotes`,
+/// for element content only), CR as `&#13;`; characters XML cannot carry refused.
 template <class Sink>
-status put_xml_text(Sink& sink, std::string_view value, const field_ref& field) {
+status put_xml_text(Sink& sink, std::string_view value, const field_ref& field, bool escape_quotes = true) {
     std::size_t run = 0;  // start of the bytes not yet written (they need no escaping)
     for (std::size_t pos = 0; pos < value.size();) {
         const auto b = static_cast<unsigned char>(value[pos]);
@@ -311,8 +312,14 @@ status put_xml_text(Sink& sink, std::string_view value, const field_ref& field) 
             case '&': reference = "&amp;"; break;
             case '<': reference = "&lt;"; break;
             case '>': reference = "&gt;"; break;
-            case '"': reference = "&quot;"; break;
-            case '\'': reference = "&#x27;"; break;
+            case '"':
+            case '\'':
+                if (!escape_quotes) {
+                    ++pos;
+                    continue;
+                }
+                reference = b == '"' ? "&quot;" : "&#x27;";
+                break;
             case '\r': reference = "&#13;"; break;
             case '\n':
             case '\t': ++pos; continue;
