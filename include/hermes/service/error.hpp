@@ -3,9 +3,12 @@
 #pragma once
 
 #include <array>        // std::array, for enumerators()
+#include <iosfwd>       // std::basic_ostream, declared only: operator<< is a template on the stream
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 #include <utility>      // std::move
+
+#include "detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE, the backend checks
 
 #if defined(HERMES_SERVICE_USE_STD_EXPECTED)
 #  include <expected>  // std::expected, std::unexpected
@@ -82,6 +85,18 @@ struct error {
     out.reserve(e.field.size() + e.message.size() + code.size() + 5);
     out.append(e.field).append(": ").append(e.message).append(" [").append(code).append("]");
     return out;
+}
+
+/// Writes to_string(code) to a stream (Catch2 and other test frameworks print errc with it).
+template <class Traits>
+std::basic_ostream<char, Traits>& operator<<(std::basic_ostream<char, Traits>& out, errc code) {
+    return out << to_string(code);
+}
+
+/// Writes to_string(e), "ExecStart[2]: <message> [control_character]", to a stream.
+template <class Traits>
+std::basic_ostream<char, Traits>& operator<<(std::basic_ostream<char, Traits>& out, const error& e) {
+    return out << e.field << ": " << e.message << " [" << to_string(e.code) << ']';
 }
 
 #if defined(HERMES_SERVICE_USE_STD_EXPECTED)

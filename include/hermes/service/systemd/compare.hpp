@@ -2,6 +2,7 @@
 // Comparing systemd units as systemd reads them: what differs, directive by directive.
 #pragma once
 
+#include <iosfwd>  // std::basic_ostream, declared only: operator<< is a template on the stream
 #include <string>  // std::string
 #include <vector>  // std::vector
 
@@ -16,6 +17,25 @@ struct directive_change {
     std::vector<std::string> old_values;  ///< in the installed unit (empty: absent)
     std::vector<std::string> new_values;  ///< in the generated unit (empty: removed)
 };
+
+/// Writes `[Service] ExecStart: "old" -> "new"` (values quoted as written, `(absent)` for none).
+template <class Traits>
+std::basic_ostream<char, Traits>& operator<<(std::basic_ostream<char, Traits>& out,
+                                             const directive_change& c) {
+    const auto put_values = [&out](const std::vector<std::string>& values) {
+        if (values.empty()) out << "(absent)";
+        const char* separator = "\"";
+        for (const std::string& v : values) {
+            out << separator << v << '"';
+            separator = ", \"";
+        }
+    };
+    out << '[' << c.section << "] " << c.key << ": ";
+    put_values(c.old_values);
+    out << " -> ";
+    put_values(c.new_values);
+    return out;
+}
 
 namespace systemd {
 /// The same type, under the format's namespace.
