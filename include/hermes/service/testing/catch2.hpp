@@ -49,7 +49,7 @@ using matcher_base = Catch::MatcherBase<T>;
 #endif
 
 /// `"text"`, with quotes, backslashes and control characters escaped (C style).
-[[nodiscard]] inline std::string quoted(std::string_view text) {
+[[nodiscard]] inline std::string in_quotes(std::string_view text) {
     std::string out = "\"";
     for (const char c : text) {
         if (c == '"' || c == '\\') {
@@ -74,13 +74,13 @@ using matcher_base = Catch::MatcherBase<T>;
 /// `{"a", "b"}`.
 [[nodiscard]] inline std::string quoted_list(const std::vector<std::string>& items) {
     std::string out = "{";
-    for (std::size_t i = 0; i < items.size(); ++i) out.append(i == 0 ? "" : ", ").append(quoted(items[i]));
+    for (std::size_t i = 0; i < items.size(); ++i) out.append(i == 0 ? "" : ", ").append(in_quotes(items[i]));
     return out.append("}");
 }
 
 /// A plist value as text: `"s"`, `42`, `true`, `["a", 1]`, `{Key = "v"}`.
 [[nodiscard]] inline std::string describe(const launchd::plist_value& v) {
-    if (const std::string* s = v.as_string()) return quoted(*s);
+    if (const std::string* s = v.as_string()) return in_quotes(*s);
     if (const std::int64_t* i = v.as_integer()) return std::to_string(*i);
     if (const bool* b = v.as_bool()) return *b ? "true" : "false";
     std::string out;
@@ -170,14 +170,14 @@ class has_directive final : public detail::text_matcher {
         for (const std::string& v : values)
             if (v == *value_ && (list || v == values.back())) return true;
         actual_ = list ? "; the unit has " + key_ + "= " + detail::quoted_list(values)
-                       : "; the unit has " + key_ + "=" + detail::quoted(values.back());
+                       : "; the unit has " + key_ + "=" + detail::in_quotes(values.back());
         return false;
     }
 
   private:
     [[nodiscard]] std::string expectation() const override {
         return "has [" + section_ + "] " + key_ + "=" +
-               (value_ ? detail::quoted(*value_) : std::string("..."));
+               (value_ ? detail::in_quotes(*value_) : std::string("..."));
     }
     std::string section_;
     std::string key_;
@@ -208,7 +208,7 @@ class exec_is final : public detail::text_matcher {
         }
         auto argv = systemd::split_command_line(values.front());
         if (!argv) {
-            actual_ = "; " + key_ + "=" + detail::quoted(values.front()) +
+            actual_ = "; " + key_ + "=" + detail::in_quotes(values.front()) +
                       " does not split: " + to_string(argv.error());
             return false;
         }
@@ -249,7 +249,7 @@ class environment_has final : public detail::text_matcher {
         for (const std::string& line : parsed.unit->values("Service", "Environment")) {
             auto variables = systemd::split_environment(line);
             if (!variables) {
-                actual_ = "; Environment=" + detail::quoted(line) +
+                actual_ = "; Environment=" + detail::in_quotes(line) +
                           " does not split: " + to_string(variables.error());
                 return false;
             }
@@ -257,14 +257,14 @@ class environment_has final : public detail::text_matcher {
                 if (name == name_) found = value;
         }
         if (found && *found == value_) return true;
-        actual_ = found ? "; the unit sets " + name_ + "=" + detail::quoted(*found)
+        actual_ = found ? "; the unit sets " + name_ + "=" + detail::in_quotes(*found)
                         : "; the unit does not set " + name_;
         return false;
     }
 
   private:
     [[nodiscard]] std::string expectation() const override {
-        return "sets the environment variable " + name_ + "=" + detail::quoted(value_);
+        return "sets the environment variable " + name_ + "=" + detail::in_quotes(value_);
     }
     std::string name_;
     std::string value_;
@@ -292,8 +292,8 @@ class is_valid_unit final : public detail::text_matcher {
                     problem = variables.error();
             }
             if (problem) {
-                actual_ = "; line " + std::to_string(e.line) + ", " + e.key + "=" + detail::quoted(e.value) +
-                          ": " + to_string(*problem);
+                actual_ = "; line " + std::to_string(e.line) + ", " + e.key + "=" +
+                          detail::in_quotes(e.value) + ": " + to_string(*problem);
                 return false;
             }
         }
