@@ -5,6 +5,8 @@
 #   -DCHECK=mixed    a program with one TU per backend shares no library symbol (nm) and, where a
 #                    library type crosses between the TUs, fails to link; the same TUs with one backend
 #                    link and run (the control)
+#                    and tests/abi/subset.cpp (docs/error.md's common subset of result<T>) compiles and
+#                    runs with both backends
 #   -DCHECK=no_cxx23 the std backend in C++17 stops at hermes-service's #error, as the first error
 # Other inputs: SOURCE_DIR, WORK, CXX, TL_INCLUDE (tl-expected's include directory), NM.
 cmake_minimum_required(VERSION 3.23)
@@ -111,6 +113,18 @@ if(CHECK STREQUAL "mixed")
   if(NOT log MATCHES "undefined reference to `describe\\[abi:cxx11\\]\\(hermes::service::v1_std::error const&\\)'")
     message(FATAL_ERROR "the mixed program failed to link, but not on describe(v1_std::error):\n${log}")
   endif()
+  # The common subset of result<T> (docs/error.md), with both backends.
+  foreach(backend IN ITEMS tl std)
+    execute_process(COMMAND "${CXX}" ${${backend}_flags} "${CMAKE_CURRENT_LIST_DIR}/subset.cpp" -o "${WORK}/subset_${backend}"
+                    RESULT_VARIABLE rc OUTPUT_VARIABLE log ERROR_VARIABLE log)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "subset.cpp does not compile with the ${backend} backend:\n${log}")
+    endif()
+    execute_process(COMMAND "${WORK}/subset_${backend}" RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "subset.cpp with the ${backend} backend: ${rc} checks failed")
+    endif()
+  endforeach()
   list(LENGTH shared_same n_same)
   message(STATUS "one backend: ${n_same} shared library symbols, links; mixed: none shared, link fails:\n${log}")
   return()
