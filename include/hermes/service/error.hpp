@@ -17,7 +17,7 @@
 #endif
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 
 /// What went wrong with an input; stable, part of the API.
 enum class errc {
@@ -118,5 +118,5 @@ using unexpected_error = tl::unexpected<error>;
     return unexpected_error(error{code, std::move(field), std::move(message)});
 }
 
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

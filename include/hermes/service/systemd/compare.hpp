@@ -6,8 +6,10 @@
 #include <string>  // std::string
 #include <vector>  // std::vector
 
+#include "../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
+
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 
 /// One directive whose values differ: every assignment of `key` in `section`, as written.
 /// Environment= is split per variable, with key `Environment[NAME]`.
@@ -42,5 +44,5 @@ namespace systemd {
 using hermes::service::directive_change;
 }  // namespace systemd
 
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

@@ -15,6 +15,8 @@
 #include <utility>           // std::move, std::pair
 #include <vector>            // std::vector
 
+#include "../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
+
 #if defined(HERMES_SERVICE_CATCH2_MAJOR)
 #  define HERMES_SERVICE_TESTING_CATCH2_MAJOR HERMES_SERVICE_CATCH2_MAJOR
 #elif defined(__has_include)
@@ -35,7 +37,7 @@
 #include "../systemd/read.hpp"     // parse_unit, split_command_line, split_environment
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace testing {
 
 namespace detail {
@@ -366,7 +368,7 @@ class plist_has final : public detail::text_matcher {
 }
 
 }  // namespace testing
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service
 
 namespace Catch {
