@@ -99,8 +99,6 @@ TEST_CASE("the unit matchers take a build() result and report its error", "[test
     CHECK(failure(is_valid_unit(), refused) ==
           "is a unit systemd reads (every Exec*= and Environment= value splits); build() failed: " +
               to_string(refused.error()));
-    CHECK(Catch::Detail::stringify(refused) == "error: " + to_string(refused.error()));
-    CHECK(Catch::Detail::stringify(built).find("ExecStart=") != std::string::npos);
 }
 
 TEST_CASE("plist_has and program_arguments_are read the plist's top-level keys", "[testing]") {

@@ -25,10 +25,9 @@
 #  endif
 #endif
 #if defined(HERMES_SERVICE_TESTING_CATCH2_MAJOR) && HERMES_SERVICE_TESTING_CATCH2_MAJOR == 3
-#  include <catch2/catch_tostring.hpp>           // Catch::StringMaker, Catch::Detail::stringify
 #  include <catch2/matchers/catch_matchers.hpp>  // Catch::Matchers::MatcherBase
 #else
-#  include <catch2/catch.hpp>  // Catch::MatcherBase, Catch::StringMaker (single header of v2)
+#  include <catch2/catch.hpp>  // Catch::MatcherBase (single header of v2)
 #endif
 
 #include "../error.hpp"            // error, result, operator<<
@@ -370,20 +369,3 @@ class plist_has final : public detail::text_matcher {
 }  // namespace testing
 }  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service
-
-namespace Catch {
-/// Catch2 prints a result as its value, or as "error: <field>: <message> [<code>]".
-template <class T>
-struct StringMaker<hermes::service::result<T>> {
-    static std::string convert(const hermes::service::result<T>& r) {
-        if (r) {
-            if constexpr (std::is_void<T>::value) {
-                return "{ok}";
-            } else {
-                return Catch::Detail::stringify(*r);
-            }
-        }
-        return "error: " + hermes::service::to_string(r.error());
-    }
-};
-}  // namespace Catch
