@@ -9,10 +9,11 @@
 
 #include "../error.hpp"
 #include "byte_scan.hpp"  // find_stop: the bytes a grammar must look at, a word at a time
+#include "config.hpp"     // HERMES_SERVICE_ABI_NAMESPACE
 #include "utf8.hpp"
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace detail {
 
 /// Appends to a string: what every writer writes through.
@@ -461,5 +462,5 @@ status put_xml_chardata(Sink& sink, std::string_view value, const field_ref& fie
 }
 
 }  // namespace detail
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

@@ -7,8 +7,10 @@
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 
+#include "config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
+
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace detail {
 
 /// Sentinel returned by decode_utf8 for a malformed sequence.
@@ -152,5 +154,5 @@ inline void append_utf8(std::string& out, char32_t cp) {
 }
 
 }  // namespace detail
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

@@ -14,6 +14,7 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
+#include "../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/sha256.hpp"          // detail::sha256_hex, for the foreign-home suffix
 #include "../detail/utf8.hpp"            // detail::decode_utf8, for Python's repr()
 #include "../error.hpp"                  // result, make_error
@@ -23,7 +24,7 @@
 #include "../systemd/unit.hpp"           // systemd::detail::unit_writer and the directive enums
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace gateway {
 
 /// Upstream's SERVICE_DESCRIPTION, the default Description=.
@@ -907,5 +908,5 @@ inline constexpr std::string_view throttle_comment[] = {
 }
 
 }  // namespace gateway
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

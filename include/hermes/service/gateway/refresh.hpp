@@ -12,11 +12,12 @@
 #include <utility>      // std::move, std::pair
 #include <vector>       // std::vector
 
+#include "../detail/config.hpp"    // HERMES_SERVICE_ABI_NAMESPACE
 #include "../systemd/compare.hpp"  // directive_change
 #include "../systemd/read.hpp"     // systemd::parse_unit, systemd::split_environment
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 
 /// Internals of the refresh decision (nested: generic names stay out of hermes::service::detail).
 namespace detail::refresh {
@@ -399,5 +400,5 @@ struct directive_group {
     return std::move(*resolved);
 }
 
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

@@ -11,12 +11,13 @@
 #include <utility>      // std::pair, std::move
 #include <vector>       // std::vector
 
+#include "../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/escape.hpp"
 #include "../detail/utf8.hpp"
 #include "../error.hpp"
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace launchd {
 
 /// Where the job is loaded: a per-user LaunchAgent or a system LaunchDaemon.
@@ -374,5 +375,5 @@ class plist_builder {
 };
 
 }  // namespace launchd
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

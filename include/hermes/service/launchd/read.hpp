@@ -12,12 +12,13 @@
 #include <variant>      // std::variant
 #include <vector>       // std::vector
 
+#include "../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/escape.hpp"
 #include "../detail/utf8.hpp"
 #include "../error.hpp"
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace launchd {
 
 /// A plist value of the subset plist_builder writes: string, integer, boolean, array, dict
@@ -371,5 +372,5 @@ class plist_reader {
 }
 
 }  // namespace launchd
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

@@ -10,13 +10,14 @@
 #include <utility>      // std::pair, std::move
 #include <vector>       // std::vector
 
+#include "../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/escape.hpp"
 #include "../detail/utf8.hpp"
 #include "../error.hpp"
 #include "detail/syntax.hpp"  // is_unit_space, strip, next_line, max_line_length
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace systemd {
 
 namespace detail {
@@ -627,5 +628,5 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
 }
 
 }  // namespace systemd
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

@@ -12,13 +12,14 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
+#include "../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/escape.hpp"
 #include "../detail/utf8.hpp"
 #include "../error.hpp"
 #include "detail/syntax.hpp"  // max_line_length, indexed_field
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace systemd {
 
 /// Type= of a service.
@@ -607,5 +608,5 @@ class unit_builder {
     }
 };
 }  // namespace systemd
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service
