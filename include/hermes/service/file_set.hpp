@@ -5,8 +5,10 @@
 #include <string>  // std::string
 #include <vector>  // std::vector
 
+#include "detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
+
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 
 /// One file of a service directory: its path relative to that directory, its text and its mode.
 struct generated_file {
@@ -35,5 +37,5 @@ using file_set = std::vector<generated_file>;
     return nullptr;
 }
 
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

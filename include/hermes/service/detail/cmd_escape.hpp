@@ -9,11 +9,12 @@
 #include <string_view>  // std::string_view
 
 #include "../error.hpp"  // errc, make_error
+#include "config.hpp"    // HERMES_SERVICE_ABI_NAMESPACE
 #include "escape.hpp"    // status, field_ref, char_error, utf8_error, check_environment_name
 #include "utf8.hpp"      // decode_utf8, describe_position, describe_code_point, printable
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace detail {
 
 /// cmd's quote state along one line: a `"` toggles it; `^` escapes and `& | < > ( ) !` act only outside.
@@ -211,5 +212,5 @@ status put_cmd_comment(Sink& sink, std::string_view value, const field_ref& fiel
 }
 
 }  // namespace detail
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

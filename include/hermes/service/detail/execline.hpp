@@ -11,10 +11,11 @@
 #include <vector>       // std::vector
 
 #include "../error.hpp"  // result, make_error
+#include "config.hpp"    // HERMES_SERVICE_ABI_NAMESPACE
 #include "escape.hpp"    // status, field_ref, char_error, printable
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace detail {
 
 /// An execline word: `"..."` with `\` -> `\\` and `"` -> `\"`; every byte but NUL arrives exactly
@@ -128,5 +129,5 @@ struct execline_word {
 }
 
 }  // namespace detail
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

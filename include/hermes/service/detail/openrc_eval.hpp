@@ -13,11 +13,12 @@
 #include <vector>       // std::vector
 
 #include "../error.hpp"  // result, make_error
+#include "config.hpp"    // HERMES_SERVICE_ABI_NAMESPACE
 #include "escape.hpp"    // status, field_ref, is_ascii_alnum, name_error
 #include "sh.hpp"        // lex_sh, sh_token, is_sh_name
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace detail {
 
 /// Prefix of the script's own variables; openrc-run.sh's are `_cmd`, `_d`, ... (never `_hermes_`).
@@ -91,5 +92,5 @@ template <class Lookup>
 }
 
 }  // namespace detail
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

@@ -11,10 +11,11 @@
 #include <vector>       // std::vector
 
 #include "../error.hpp"  // result, make_error
+#include "config.hpp"    // HERMES_SERVICE_ABI_NAMESPACE
 #include "escape.hpp"    // status, field_ref, char_error, is_ascii_alnum
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace detail {
 
 /// A POSIX sh single-quoted word: `'...'` with `'` -> `'\''`; `''` for the empty value. Every byte
@@ -201,5 +202,5 @@ template <class Lookup>
 }
 
 }  // namespace detail
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

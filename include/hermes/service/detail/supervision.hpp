@@ -13,11 +13,12 @@
 #include <vector>       // std::vector
 
 #include "../error.hpp"  // result, make_error
+#include "config.hpp"    // HERMES_SERVICE_ABI_NAMESPACE
 #include "escape.hpp"    // status, field_ref, check_user_name, printable
 #include "sh.hpp"        // put_sh_word, lex_sh, split_sh_lines
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace detail {
 
 /// What a finish script does.
@@ -154,5 +155,5 @@ inline const std::string finish_args_marker(
 }
 
 }  // namespace detail
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

@@ -12,16 +12,17 @@
 #include <utility>      // std::move, std::pair
 #include <vector>       // std::vector
 
-#include "../error.hpp"     // result, make_error
-#include "../file_set.hpp"  // file_set
-#include "../openrc.hpp"    // openrc::script_builder, openrc::read_script
-#include "../paths.hpp"     // check_anchor_path, lexically_normal, stable_service_working_dir
-#include "../runit.hpp"     // runit::service_builder, runit::read_service
-#include "../s6.hpp"        // s6::service_builder, s6::read_service
-#include "gateway.hpp"      // unit_options, timeout_stop_sec, restart/fatal exit codes, systemd_service_name
+#include "../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
+#include "../error.hpp"          // result, make_error
+#include "../file_set.hpp"       // file_set
+#include "../openrc.hpp"         // openrc::script_builder, openrc::read_script
+#include "../paths.hpp"          // check_anchor_path, lexically_normal, stable_service_working_dir
+#include "../runit.hpp"          // runit::service_builder, runit::read_service
+#include "../s6.hpp"             // s6::service_builder, s6::read_service
+#include "gateway.hpp"  // unit_options, timeout_stop_sec, restart/fatal exit codes, systemd_service_name
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace gateway {
 
 /// The s6 service directory's name, as upstream's container image names it: `gateway-<profile>`,
@@ -166,5 +167,5 @@ struct supervised_gateway {
 }
 
 }  // namespace gateway
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

@@ -13,6 +13,7 @@
 #include <vector>       // std::vector
 
 #include "../detail/cmd_escape.hpp"   // put_cmd_path, to check HERMES_HOME for the task's launcher path
+#include "../detail/config.hpp"       // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/escape.hpp"       // string_sink
 #include "../error.hpp"               // result, make_error
 #include "../paths.hpp"               // stable_service_working_dir
@@ -21,7 +22,7 @@
 #include "gateway.hpp"                // gateway::default_description
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace gateway {
 
 /// `Hermes_Gateway`, or `Hermes_Gateway_<suffix>` (suffix: service_suffix()).
@@ -203,5 +204,5 @@ namespace detail {
 }
 
 }  // namespace gateway
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

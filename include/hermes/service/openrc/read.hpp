@@ -14,13 +14,14 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
+#include "../detail/config.hpp"       // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/openrc_eval.hpp"  // eval_words, openrc_variable_prefix
 #include "../detail/sh.hpp"           // lex_sh, split_sh_lines, is_sh_name
 #include "../error.hpp"               // result, make_error
 #include "script.hpp"                 // shebang, kill_grace_seconds
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace openrc {
 
 /// What an OpenRC script says: the settings script_builder was given.
@@ -207,5 +208,5 @@ namespace detail {
 }
 
 }  // namespace openrc
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

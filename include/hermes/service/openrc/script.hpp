@@ -11,13 +11,14 @@
 #include <utility>      // std::move, std::pair
 #include <vector>       // std::vector
 
+#include "../detail/config.hpp"       // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/escape.hpp"       // string_sink, field_ref, check_user_name, check_environment_name
 #include "../detail/openrc_eval.hpp"  // check_eval_token, put_eval_reference, check_openrc_service_name
 #include "../detail/sh.hpp"           // put_sh_word
 #include "../error.hpp"               // result, make_error
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace openrc {
 
 /// The first line of every script.
@@ -261,5 +262,5 @@ class script_builder {
 };
 
 }  // namespace openrc
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

@@ -12,6 +12,7 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
+#include "../detail/config.hpp"       // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/sh.hpp"           // lex_sh, split_sh_lines, is_sh_name
 #include "../detail/supervision.hpp"  // read_finish_script
 #include "../error.hpp"               // result, make_error
@@ -19,7 +20,7 @@
 #include "service.hpp"                // run_shebang, permanent_failure_command, log_run_script
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace runit {
 
 /// What a runit service directory says: the settings service_builder was given.
@@ -143,5 +144,5 @@ struct service_definition {
 }
 
 }  // namespace runit
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

@@ -11,6 +11,7 @@
 #include <utility>      // std::move, std::pair
 #include <vector>       // std::vector
 
+#include "../detail/config.hpp"       // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/escape.hpp"       // string_sink, field_ref, check_environment_name, check_user_name
 #include "../detail/sh.hpp"           // put_sh_word
 #include "../detail/supervision.hpp"  // finish_action, put_finish_script, check_command
@@ -18,7 +19,7 @@
 #include "../file_set.hpp"            // file_set, generated_file
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace runit {
 
 /// The shebang of the run and finish scripts.
@@ -210,5 +211,5 @@ class service_builder {
 };
 
 }  // namespace runit
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

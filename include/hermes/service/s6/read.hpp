@@ -13,6 +13,7 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
+#include "../detail/config.hpp"       // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/execline.hpp"     // lex_execline
 #include "../detail/supervision.hpp"  // read_finish_script
 #include "../error.hpp"               // result, make_error
@@ -20,7 +21,7 @@
 #include "service.hpp"                // run_shebang, permanent_failure_command
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace s6 {
 
 /// What an s6 service directory says: the settings service_builder was given.
@@ -142,5 +143,5 @@ namespace detail {
 }
 
 }  // namespace s6
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

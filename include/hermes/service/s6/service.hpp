@@ -13,6 +13,7 @@
 #include <utility>      // std::move, std::pair
 #include <vector>       // std::vector
 
+#include "../detail/config.hpp"       // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/escape.hpp"       // string_sink, field_ref, check_user_name, printable
 #include "../detail/execline.hpp"     // put_execline_word
 #include "../detail/supervision.hpp"  // finish_action, put_finish_script, check_command
@@ -20,7 +21,7 @@
 #include "../file_set.hpp"            // file_set, generated_file
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace s6 {
 
 /// The shebang of every run script: `-P` keeps `$1`, `$@`, `${#}` in values literal.
@@ -214,5 +215,5 @@ class service_builder {
 };
 
 }  // namespace s6
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

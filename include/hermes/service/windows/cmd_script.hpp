@@ -11,11 +11,12 @@
 #include <vector>       // std::vector
 
 #include "../detail/cmd_escape.hpp"  // put_cmd_path, put_cmd_argument, put_cmd_set, put_cmd_comment
+#include "../detail/config.hpp"      // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/escape.hpp"      // string_sink, field_ref, is_ascii_alpha
 #include "../error.hpp"              // result, make_error
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace windows {
 
 /// One `set "NAME=value"` line of a launcher.
@@ -146,5 +147,5 @@ class cmd_script_builder {
 };
 
 }  // namespace windows
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

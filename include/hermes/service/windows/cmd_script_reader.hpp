@@ -9,11 +9,12 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
-#include "../error.hpp"    // result, make_error
-#include "cmd_script.hpp"  // cmd_script, cmd_variable
+#include "../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
+#include "../error.hpp"          // result, make_error
+#include "cmd_script.hpp"        // cmd_script, cmd_variable
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace windows {
 namespace detail {
 
@@ -206,5 +207,5 @@ namespace detail {
 }
 
 }  // namespace windows
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

@@ -12,12 +12,13 @@
 #include <string_view>       // std::string_view
 #include <utility>           // std::move
 
+#include "../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/escape.hpp"  // put_xml_text, string_sink, status
 #include "../detail/utf8.hpp"    // decode_utf8, invalid_code_point
 #include "../error.hpp"          // result, make_error
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace windows {
 
 /// The Task Scheduler XML namespace (Task Scheduler 1.2, Windows 7 and later).
@@ -335,5 +336,5 @@ class task_builder {
 };
 
 }  // namespace windows
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

@@ -12,6 +12,7 @@
 #include <utility>      // std::move, std::pair
 #include <vector>       // std::vector
 
+#include "../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/escape.hpp"  // is_ascii_alpha, is_ascii_digit
 #include "../detail/utf8.hpp"    // find_invalid_utf8, append_utf8, decode_utf8
 #include "../enums.hpp"          // from_string
@@ -19,7 +20,7 @@
 #include "task.hpp"              // task, run_level, instances_policy, task_namespace
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace windows {
 namespace detail {
 
@@ -384,5 +385,5 @@ class xml_reader {
 }
 
 }  // namespace windows
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

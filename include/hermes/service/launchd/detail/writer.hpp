@@ -7,10 +7,11 @@
 #include <string>       // std::string, std::to_string
 #include <string_view>  // std::string_view
 
+#include "../../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
 #include "../../detail/escape.hpp"  // put_xml_text, put_xml_chardata, field_ref, status
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace launchd::detail {
 
 /// How a plist string is escaped.
@@ -81,5 +82,5 @@ class plist_writer {
 };
 
 }  // namespace launchd::detail
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service
