@@ -37,7 +37,8 @@ class dropin_builder : public detail::unit_setters<dropin_builder> {
     [[nodiscard]] result<std::string> build() const {
         if (auto ok = validate_directives(); !ok) return unexpected_error(std::move(ok.error()));
         if (directives_.empty() && !deferred_)
-            return make_error(errc::empty_value, "drop-in", "the drop-in sets nothing; call a setter or reset()");
+            return make_error(errc::empty_value, "drop-in",
+                              "the drop-in sets nothing; call a setter or reset()");
         return render();
     }
 };

@@ -8,11 +8,11 @@
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::int64_t, std::uint64_t
 #include <limits>       // std::numeric_limits, for range checks
-#include <ratio>        // std::ratio_divide, std::micro
-#include <type_traits>  // std::is_floating_point
 #include <optional>     // std::optional
+#include <ratio>        // std::ratio_divide, std::micro
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+#include <type_traits>  // std::is_floating_point
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
@@ -207,17 +207,20 @@ template <class Rep, class Period>
         if (v >= 9.2e18L) return too_large();
         us = static_cast<std::int64_t>(v);
         if (static_cast<long double>(us) != v)
-            return make_error(errc::unrepresentable, std::string(field),
-                              "the duration has a fraction of a microsecond; systemd counts whole microseconds");
+            return make_error(
+                errc::unrepresentable, std::string(field),
+                "the duration has a fraction of a microsecond; systemd counts whole microseconds");
     } else {
         const auto count = span.count();
-        if (count < 0) return make_error(errc::out_of_range, std::string(field), "a duration cannot be negative");
+        if (count < 0)
+            return make_error(errc::out_of_range, std::string(field), "a duration cannot be negative");
         const auto n = static_cast<std::uint64_t>(count);
         constexpr auto num = static_cast<std::uint64_t>(micro_ratio::num);
         constexpr auto den = static_cast<std::uint64_t>(micro_ratio::den);
         if (n % den != 0)
-            return make_error(errc::unrepresentable, std::string(field),
-                              "the duration has a fraction of a microsecond; systemd counts whole microseconds");
+            return make_error(
+                errc::unrepresentable, std::string(field),
+                "the duration has a fraction of a microsecond; systemd counts whole microseconds");
         const std::uint64_t whole = n / den;
         if (whole > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / num)
             return too_large();
@@ -308,8 +311,9 @@ status put_command_line(Sink& sink, std::string_view key, const Argv& argv, cons
         } else if (!flags.no_environment_expansion) {
             ok = put_exec_argument(sink, arg, field);
         } else if (!std::string_view(arg).empty() && std::string_view(arg).front() == variable_marker) {
-            ok = make_error(errc::not_allowed, std::string(field),
-                            "a variable() cannot be expanded under the ':' prefix (no_environment_expansion)");
+            ok =
+                make_error(errc::not_allowed, std::string(field),
+                           "a variable() cannot be expanded under the ':' prefix (no_environment_expansion)");
         } else {
             ok = put_quoted_word(sink, arg, field, /*double_dollar=*/false, "a command-line argument");
         }
@@ -317,7 +321,8 @@ status put_command_line(Sink& sink, std::string_view key, const Argv& argv, cons
         ++i;
     }
     if (i == 0)
-        return make_error(errc::empty_value, std::string(key), "the command line is empty; give at least the executable");
+        return make_error(errc::empty_value, std::string(key),
+                          "the command line is empty; give at least the executable");
     if (flags.separate_argv0 && i < 2)
         return make_error(errc::empty_value, std::string(key),
                           "with '@' (separate_argv0) give the executable and then the process's argv[0]");
@@ -404,7 +409,8 @@ class unit_writer {
         return line(key, [&]() -> status {
             if (auto ok = check_unquoted(v, key, "a calendar event"); !ok) return ok;
             for (std::size_t i = 0; i < v.size(); ++i)
-                if (!is_ascii_alnum(v[i]) && std::string_view("*,./:~ +-").find(v[i]) == std::string_view::npos)
+                if (!is_ascii_alnum(v[i]) &&
+                    std::string_view("*,./:~ +-").find(v[i]) == std::string_view::npos)
                     return name_error(key, v, i,
                                       "calendar events use letters, digits, spaces and * , . / : ~ + - "
                                       "(see systemd.time(7))");
@@ -419,8 +425,9 @@ class unit_writer {
             if (v.empty()) return make_error(errc::empty_value, std::string(key), "the address is empty");
             if (v.find(' ') != std::string_view::npos)
                 return make_error(errc::invalid_value, std::string(key),
-                                  "\"" + printable(v) + "\" has a space; give a port, an address:port, "
-                                  "an absolute path or @abstract");
+                                  "\"" + printable(v) +
+                                      "\" has a space; give a port, an address:port, "
+                                      "an absolute path or @abstract");
             return put_literal(sink_, v, key);
         });
     }
@@ -530,7 +537,8 @@ inline constexpr owned_key owned_keys[] = {
 };
 
 /// The typed setter that owns section.key, or nullptr.
-[[nodiscard]] constexpr const owned_key* find_owned_key(std::string_view section, std::string_view key) noexcept {
+[[nodiscard]] constexpr const owned_key* find_owned_key(std::string_view section,
+                                                        std::string_view key) noexcept {
     for (const owned_key& o : owned_keys)
         if (o.section == section && o.key == key) return &o;
     return nullptr;
@@ -568,7 +576,9 @@ class unit_setters {
 
     // ---- [Service] ----------------------------------------------------------------------
     /// Type=.
-    Derived& type(service_type t) { return scalar("Service", "Type", kind::trusted, std::string(to_string(t))); }
+    Derived& type(service_type t) {
+        return scalar("Service", "Type", kind::trusted, std::string(to_string(t)));
+    }
     /// ExecStart=: argv[0] is the absolute executable; every argument arrives byte-exact.
     Derived& exec_start(std::vector<std::string> argv, exec_flags flags = {}) {
         return exec("ExecStart", std::move(argv), flags);
@@ -655,7 +665,9 @@ class unit_setters {
         return scalar("Service", "KillSignal", kind::signal, std::move(name));
     }
     /// SuccessExitStatus= (exit codes 0..255).
-    Derived& success_exit_status(const std::vector<int>& codes) { return exit_codes("SuccessExitStatus", codes); }
+    Derived& success_exit_status(const std::vector<int>& codes) {
+        return exit_codes("SuccessExitStatus", codes);
+    }
     /// RestartForceExitStatus= (exit codes 0..255).
     Derived& restart_force_exit_status(const std::vector<int>& codes) {
         return exit_codes("RestartForceExitStatus", codes);
@@ -784,7 +796,9 @@ class unit_setters {
 
     // ---- [Path] -------------------------------------------------------------------------
     /// PathExists= (absolute); repeated calls add conditions.
-    Derived& path_exists(std::string path) { return append("Path", "PathExists", kind::path, {std::move(path)}); }
+    Derived& path_exists(std::string path) {
+        return append("Path", "PathExists", kind::path, {std::move(path)});
+    }
     /// PathChanged= (a write to the file was closed).
     Derived& path_changed(std::string path) {
         return append("Path", "PathChanged", kind::path, {std::move(path)});
@@ -908,7 +922,8 @@ class unit_setters {
     Derived& exit_codes(std::string_view key, const std::vector<int>& codes) {
         std::string value;
         for (const int c : codes) {
-            if (c < 0 || c > 255) defer(errc::out_of_range, key, "exit status " + std::to_string(c) + " is outside 0..255");
+            if (c < 0 || c > 255)
+                defer(errc::out_of_range, key, "exit status " + std::to_string(c) + " is outside 0..255");
             if (!value.empty()) value.push_back(' ');
             value.append(std::to_string(c));
         }
@@ -964,15 +979,16 @@ class unit_setters {
         if (!kind_section(kind_).empty()) sections.append(kind_section(kind_)).append(", ");
         sections.append("Install or an X- section");
         return make_error(errc::not_allowed, std::move(field),
-                          "[" + std::string(section) + "] is not a section of a ." + std::string(to_string(kind_)) +
-                              " unit (it has " + sections + ")");
+                          "[" + std::string(section) + "] is not a section of a ." +
+                              std::string(to_string(kind_)) + " unit (it has " + sections + ")");
     }
 
     /// How many directives of `section` have a key starting with `prefix` (reset lines not counted).
     [[nodiscard]] std::size_t count_keys(std::string_view section, std::string_view prefix) const noexcept {
         std::size_t n = 0;
         for (const directive& d : directives_)
-            if (d.section == section && d.kind != kind::reset && d.key.compare(0, prefix.size(), prefix) == 0) ++n;
+            if (d.section == section && d.kind != kind::reset && d.key.compare(0, prefix.size(), prefix) == 0)
+                ++n;
         return n;
     }
 
@@ -1083,10 +1099,11 @@ class unit_builder : public detail::unit_setters<unit_builder> {
             }
             case unit_kind::timer:
                 if (count_keys("Timer", "On") == 0)
-                    return make_error(errc::missing_field, "Timer",
-                                      "a timer needs at least one trigger; call on_calendar(), on_active_sec(), "
-                                      "on_boot_sec(), on_startup_sec(), on_unit_active_sec() or "
-                                      "on_unit_inactive_sec()");
+                    return make_error(
+                        errc::missing_field, "Timer",
+                        "a timer needs at least one trigger; call on_calendar(), on_active_sec(), "
+                        "on_boot_sec(), on_startup_sec(), on_unit_active_sec() or "
+                        "on_unit_inactive_sec()");
                 return {};
             case unit_kind::socket:
                 if (count_keys("Socket", "Listen") == 0)
