@@ -704,6 +704,9 @@ case_6() {
     fi
 }
 
+# shellcheck source=cases_model.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cases_model.sh"
+
 # Smoke test of the harness alone, with hand-written units (no library needed).
 smoke() {
     FAILED=0
@@ -736,14 +739,15 @@ case $cmd in
         if nothing_left; then log "teardown: nothing left behind (no mounts, processes or cgroups)"; else die "teardown left the above behind"; fi
         ;;
     case)
-        [ $# -eq 1 ] && [[ $1 =~ ^[1-6]$ ]] || { echo "usage: run-e2e.sh ... case N (1..6)" >&2; exit 2; }
+        [ $# -eq 1 ] && [[ $1 =~ ^[0-9]+$ ]] && declare -F "case_$1" >/dev/null ||
+            { echo "usage: run-e2e.sh ... case N (a defined case_N)" >&2; exit 2; }
         run_case "$1"
         ;;
     all)
         setup
         trap 'teardown' EXIT
         rc=0
-        for n in 1 2 3 4 5 6; do
+        for n in $(declare -F | awk '$3 ~ /^case_[0-9]+$/ { sub("case_", "", $3); print $3 }' | sort -n); do
             log "=== case $n ==="
             run_case "$n" || rc=1
         done
