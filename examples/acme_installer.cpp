@@ -50,8 +50,9 @@ sd::unit_builder daemon_unit(const std::string& home) {
 std::vector<std::pair<std::string, hs::result<std::string>>> definitions(const std::string& home) {
     std::vector<std::pair<std::string, hs::result<std::string>>> files;
     files.emplace_back("user/acme-sync.service", daemon_unit(home).wanted_by("default.target").build());
-    files.emplace_back("system/acme-sync.service",
-                       daemon_unit("/var/lib/acme").user("acme").group("acme").wanted_by("multi-user.target").build());
+    files.emplace_back(
+        "system/acme-sync.service",
+        daemon_unit("/var/lib/acme").user("acme").group("acme").wanted_by("multi-user.target").build());
     files.emplace_back("user/acme-sync-compact.timer", sd::unit_builder(sd::unit_kind::timer)
                                                            .description("acme-sync: daily compaction")
                                                            .on_calendar("*-*-* 04:00:00")
@@ -86,12 +87,13 @@ std::vector<std::pair<std::string, hs::result<std::string>>> definitions(const s
     ld::calendar_interval four_am;
     four_am.hour = 4;
     four_am.minute = 0;
-    files.emplace_back("launchd/com.acme.sync.compact.plist", ld::plist_builder{}
-                                                                  .label("com.acme.sync.compact")
-                                                                  .program_arguments({exe, "compact", "--home", home})
-                                                                  .start_calendar_interval(four_am)
-                                                                  .set("LowPriorityIO", true)
-                                                                  .build());
+    files.emplace_back("launchd/com.acme.sync.compact.plist",
+                       ld::plist_builder{}
+                           .label("com.acme.sync.compact")
+                           .program_arguments({exe, "compact", "--home", home})
+                           .start_calendar_interval(four_am)
+                           .set("LowPriorityIO", true)
+                           .build());
     return files;
 }
 
@@ -136,7 +138,8 @@ int main(int argc, char** argv) {
     const bool install = args.size() == 3 && args[0] == "install";
     const bool check = args.size() == 3 && args[0] == "check";
     if (!print && !install && !check)
-        return std::fprintf(stderr, "usage: acme-installer print HOME | install DIR HOME | check DIR HOME\n"), 2;
+        return std::fprintf(stderr, "usage: acme-installer print HOME | install DIR HOME | check DIR HOME\n"),
+               2;
     int status = 0;
     for (auto& [name, text] : definitions(args.back())) {
         if (!text) return std::fprintf(stderr, "%s: %s\n", name.c_str(), to_string(text.error()).c_str()), 2;
@@ -145,7 +148,8 @@ int main(int argc, char** argv) {
             std::printf("==> %s <==\n%s\n", name.c_str(), text->c_str());
         } else if (install) {
             std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-            if (!(std::ofstream(path, std::ios::binary) << *text)) return std::fprintf(stderr, "cannot write %s\n", path.c_str()), 2;
+            if (!(std::ofstream(path, std::ios::binary) << *text))
+                return std::fprintf(stderr, "cannot write %s\n", path.c_str()), 2;
         } else {
             std::string installed;
             if (!read_file(path, installed)) std::printf("  not installed\n");

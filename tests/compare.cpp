@@ -57,7 +57,8 @@ TEST_CASE("compare_units: layout never counts", "[compare][systemd]") {
         "[Unit]\nDescription=acme-sync\nAfter=network-online.target\n[Service]\n"
         "ExecStartPre=-/bin/mkdir -p \\\n  /var/lib/acme\n"
         "ExecStart=/usr/bin/acme-sync --home /var/lib/acme\nEnvironment=ACME_HOME=/var/lib/acme\n"
-        "Environment=PATH=/usr/bin:/bin\nRestart=on-failure\nRestartSteps=5\n[Install]\nWantedBy=multi-user.target\n",
+        "Environment=PATH=/usr/bin:/"
+        "bin\nRestart=on-failure\nRestartSteps=5\n[Install]\nWantedBy=multi-user.target\n",
     };
     for (const std::string& text : same) {
         INFO(text);
@@ -80,15 +81,17 @@ TEST_CASE("compare_units: everything else counts, reported as written", "[compar
           strings{"ExecStartPre"});
     CHECK(keys_of(systemd::compare_units("[Service]\nExecStartPre=-/bin/a\nExecStartPre=/bin/b\n", pre2)) ==
           strings{"ExecStartPre"});
-    CHECK(systemd::compare_units("[Service]\nExecStartPre=@:/bin/a x\n", "[Service]\nExecStartPre=:@/bin/a x\n")
-              .empty());
-    CHECK(keys_of(systemd::compare_units("[Service]\nExecStart=\nExecStart=/bin/a\n", "[Service]\nExecStart=/bin/a\n")) ==
-          strings{"ExecStart"});
+    CHECK(
+        systemd::compare_units("[Service]\nExecStartPre=@:/bin/a x\n", "[Service]\nExecStartPre=:@/bin/a x\n")
+            .empty());
+    CHECK(keys_of(systemd::compare_units("[Service]\nExecStart=\nExecStart=/bin/a\n",
+                                         "[Service]\nExecStart=/bin/a\n")) == strings{"ExecStart"});
     // `$X` is expanded at exec time, `$$X` is literal: different commands
     CHECK(keys_of(systemd::compare_units("[Service]\nExecStart=/bin/echo $HOME\n",
                                          "[Service]\nExecStart=/bin/echo $$HOME\n")) == strings{"ExecStart"});
     // literal values keep their quotes (WorkingDirectory= does not unquote); %% is a single %
-    CHECK(keys_of(systemd::compare_units("[Service]\nWorkingDirectory=\"/srv\"\n", "[Service]\nWorkingDirectory=/srv\n")) ==
+    CHECK(keys_of(systemd::compare_units("[Service]\nWorkingDirectory=\"/srv\"\n",
+                                         "[Service]\nWorkingDirectory=/srv\n")) ==
           strings{"WorkingDirectory"});
     CHECK(systemd::compare_units("[Unit]\nDescription=100%%\n", "[Unit]\nDescription=100%\n").empty());
     // Environment= per variable; a reset is its own entry
@@ -107,8 +110,10 @@ TEST_CASE("compare_units: everything else counts, reported as written", "[compar
 }
 
 TEST_CASE("compare_options: ignored keys and a value filter", "[compare][systemd]") {
-    const std::string a = "[Service]\nNice=5\nEnvironment=PATH=/a:/tmp/x TOKEN=1\nExecStart=/bin/run /tmp/x1\n";
-    const std::string b = "[Service]\nNice=7\nEnvironment=PATH=/a:/tmp/y TOKEN=2\nExecStart=/bin/run /tmp/y2\n";
+    const std::string a =
+        "[Service]\nNice=5\nEnvironment=PATH=/a:/tmp/x TOKEN=1\nExecStart=/bin/run /tmp/x1\n";
+    const std::string b =
+        "[Service]\nNice=7\nEnvironment=PATH=/a:/tmp/y TOKEN=2\nExecStart=/bin/run /tmp/y2\n";
     CHECK(systemd::compare_units(a, b).size() == 4);
     systemd::compare_options o;
     o.ignored_keys = {"Service.Nice", "Environment[TOKEN]"};
@@ -144,14 +149,15 @@ TEST_CASE("compare_plists: keys in any order, nested dicts key by key", "[compar
         "<string><![CDATA[/Users/a/acme]]></string></array><key>Label</key><string>com.acme.sync</string>"
         "</dict></plist>\n";
     CHECK(launchd::compare_plists(reordered, plist).empty());
-    const std::string changed = launchd::plist_builder{}
-                                    .label("com.acme.sync")
-                                    .program_arguments({"/usr/local/bin/acme-sync", "--home", "/Users/b/acme"})
-                                    .environment("PATH", "/opt/bin")
-                                    .successful_exit(true)
-                                    .run_at_load()
-                                    .build()
-                                    .value();
+    const std::string changed =
+        launchd::plist_builder{}
+            .label("com.acme.sync")
+            .program_arguments({"/usr/local/bin/acme-sync", "--home", "/Users/b/acme"})
+            .environment("PATH", "/opt/bin")
+            .successful_exit(true)
+            .run_at_load()
+            .build()
+            .value();
     const auto changes = launchd::compare_plists(plist, changed);
     strings keys;
     for (const auto& c : changes) keys.push_back(c.key);

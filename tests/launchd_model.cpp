@@ -26,7 +26,8 @@ launchd::plist_builder acme() {
 
 }  // namespace
 
-TEST_CASE("plist_builder: schedules, KeepAlive conditions and set() render and read back", "[launchd][model]") {
+TEST_CASE("plist_builder: schedules, KeepAlive conditions and set() render and read back",
+          "[launchd][model]") {
     launchd::calendar_interval weekdays;
     weekdays.hour = 4;
     weekdays.minute = 30;
@@ -47,16 +48,21 @@ TEST_CASE("plist_builder: schedules, KeepAlive conditions and set() render and r
         .set("Nice", 5)
         .set("AbandonProcessGroup", true)
         .set("WatchPaths", launchd::plist_value::array_type{"/etc/acme.conf", "/Users/a/acme"})
-        .set("Sockets", launchd::plist_value::dict_type{
-                            {"Listeners", launchd::plist_value::dict_type{{"SockServiceName", "8080"}}}})
+        .set("Sockets",
+             launchd::plist_value::dict_type{
+                 {"Listeners", launchd::plist_value::dict_type{{"SockServiceName", "8080"}}}})
         .set("Nice", 7);
     const auto r = b.build();
     REQUIRE(r);
-    CHECK(r->find("    <key>KeepAlive</key>\n    <dict>\n        <key>SuccessfulExit</key>\n        <false/>\n") !=
-          std::string::npos);
+    CHECK(
+        r->find(
+            "    <key>KeepAlive</key>\n    <dict>\n        <key>SuccessfulExit</key>\n        <false/>\n") !=
+        std::string::npos);
     CHECK(r->find("    <key>StartInterval</key>\n    <integer>900</integer>\n") != std::string::npos);
-    CHECK(r->find("        <string>/Users/a/acme/paused &amp; &lt;stopped&gt;</string>") == std::string::npos);
-    CHECK(r->find("            <key>/Users/a/acme/paused &amp; &lt;stopped&gt;</key>\n            <false/>\n") !=
+    CHECK(r->find("        <string>/Users/a/acme/paused &amp; &lt;stopped&gt;</string>") ==
+          std::string::npos);
+    CHECK(r->find(
+              "            <key>/Users/a/acme/paused &amp; &lt;stopped&gt;</key>\n            <false/>\n") !=
           std::string::npos);
     // the library's reader
     const auto doc = launchd::parse_plist(*r);
@@ -68,8 +74,8 @@ TEST_CASE("plist_builder: schedules, KeepAlive conditions and set() render and r
     const auto* calendar = doc->find("StartCalendarInterval")->as_array();
     REQUIRE(calendar != nullptr);
     REQUIRE(calendar->size() == 2);
-    CHECK((*calendar)[0] == launchd::plist_value(launchd::plist_value::dict_type{
-                                {"Minute", 30}, {"Hour", 4}, {"Weekday", 1}}));
+    CHECK((*calendar)[0] ==
+          launchd::plist_value(launchd::plist_value::dict_type{{"Minute", 30}, {"Hour", 4}, {"Weekday", 1}}));
     const auto* keep = doc->find("KeepAlive");
     CHECK(*keep->find("Crashed")->as_bool());
     CHECK_FALSE(*keep->find("PathState")->find("/Users/a/acme/paused & <stopped>")->as_bool());
@@ -82,7 +88,8 @@ TEST_CASE("plist_builder: schedules, KeepAlive conditions and set() render and r
     const auto* hour = view.find(oracle::plist_path({"StartCalendarInterval", 0, "Hour"}));
     REQUIRE(hour != nullptr);
     CHECK(hour->value == "4");
-    const auto* state = view.find(oracle::plist_path({"KeepAlive", "PathState", "/Users/a/acme/paused & <stopped>"}));
+    const auto* state =
+        view.find(oracle::plist_path({"KeepAlive", "PathState", "/Users/a/acme/paused & <stopped>"}));
     REQUIRE(state != nullptr);
     CHECK(state->kind == "false");
     const auto* listener = view.find(oracle::plist_path({"Sockets", "Listeners", "SockServiceName"}));
@@ -94,25 +101,30 @@ TEST_CASE("plist_builder: schedules, KeepAlive conditions and set() render and r
     CHECK(launchd::parse_plist(*single)->find("StartCalendarInterval")->as_dict() != nullptr);
 }
 
-TEST_CASE("plist_builder: set() is checked, durations are whole seconds, ranges", "[launchd][model][errors]") {
+TEST_CASE("plist_builder: set() is checked, durations are whole seconds, ranges",
+          "[launchd][model][errors]") {
     CHECK(error_of(acme().set("KeepAlive", true), errc::not_allowed, "KeepAlive") ==
-          "has a typed setter; call keep_alive(), successful_exit(), network_state(), path_state() or crashed() "
+          "has a typed setter; call keep_alive(), successful_exit(), network_state(), path_state() or "
+          "crashed() "
           "instead of set()");
-    CHECK(error_of(acme().set("ProgramArguments", launchd::plist_value::array_type{"/bin/x"}), errc::not_allowed,
+    CHECK(error_of(acme().set("ProgramArguments", launchd::plist_value::array_type{"/bin/x"}),
+                   errc::not_allowed,
                    "ProgramArguments") == "has a typed setter; call program_arguments() instead of set()");
     error_of(acme().set("", 1), errc::empty_value, "set()");
-    CHECK(error_of(acme().set("Sockets", launchd::plist_value::dict_type{{"A", 1}, {"A", 2}}), errc::duplicate,
-                   "Sockets.A") == "the dictionary has the key twice; give it once");
+    CHECK(error_of(acme().set("Sockets", launchd::plist_value::dict_type{{"A", 1}, {"A", 2}}),
+                   errc::duplicate, "Sockets.A") == "the dictionary has the key twice; give it once");
     error_of(acme().set("Comment", "bell\x07"), errc::control_character, "Comment");
     CHECK(error_of(acme().keep_alive(true).crashed(true), errc::not_allowed, "KeepAlive") ==
-          "is either a boolean (keep_alive()) or a dictionary of conditions (successful_exit(), network_state(), "
+          "is either a boolean (keep_alive()) or a dictionary of conditions (successful_exit(), "
+          "network_state(), "
           "path_state(), crashed()), not both");
     error_of(acme().path_state("relative"), errc::relative_path, "KeepAlive.PathState[0]");
     error_of(acme().path_state("/a").path_state("/a", false), errc::duplicate, "KeepAlive.PathState[1]");
     CHECK(error_of(acme().throttle_interval(1500ms), errc::unrepresentable, "ThrottleInterval") ==
           "launchd counts whole seconds; the duration has a fraction of a second");
     error_of(acme().exit_timeout(std::chrono::duration<double>(0.5)), errc::unrepresentable, "ExitTimeOut");
-    CHECK(error_of(acme().start_interval(-1s), errc::out_of_range, "StartInterval") == "a duration cannot be negative");
+    CHECK(error_of(acme().start_interval(-1s), errc::out_of_range, "StartInterval") ==
+          "a duration cannot be negative");
     error_of(acme().start_interval(std::chrono::hours(2000000)), errc::out_of_range, "StartInterval");
     CHECK(error_of(acme().start_interval(0s), errc::out_of_range, "StartInterval") ==
           "an interval of 0 seconds never fires; give at least 1");

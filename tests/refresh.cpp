@@ -50,10 +50,12 @@ std::string with_optional_directives(const std::string& unit) {
 
 TEST_CASE("gateway compare options: RestartMaxDelaySec and RestartSteps are ignored", "[refresh][upstream]") {
     const std::string unit = "[Service]\nRestartSec=5\nKillMode=mixed\n";
-    const std::string with = "[Service]\nRestartSec=5\nRestartMaxDelaySec=120\nRestartSteps=5\nKillMode=mixed\n";
+    const std::string with =
+        "[Service]\nRestartSec=5\nRestartMaxDelaySec=120\nRestartSteps=5\nKillMode=mixed\n";
     CHECK(hs::systemd_unit_diff(with, unit).empty());
     // the key is the trimmed text before '=', as systemd reads it; a longer key is another directive
-    CHECK(hs::systemd_unit_diff("[Service]\n  RestartSteps = 5\nRestartStepsX=1\n", "[Service]\nRestartStepsX=1\n")
+    CHECK(hs::systemd_unit_diff("[Service]\n  RestartSteps = 5\nRestartStepsX=1\n",
+                                "[Service]\nRestartStepsX=1\n")
               .empty());
     // the general comparison ignores nothing: the same texts differ there
     const auto general = hs::systemd::compare_units(with, unit);
@@ -90,7 +92,8 @@ TEST_CASE("systemd_unit_is_current: exactly when the diff is empty (layout never
     for (const std::string& same :
          {"# edited\n" + base_unit, replace_all(base_unit, "Type=simple\n", "Type=simple\n\n"),
           replace_all(base_unit, "Type=simple", "  Type = simple"),
-          replace_all(base_unit, "Environment=\"HERMES_HOME=/home/a/.hermes\"", "Environment=HERMES_HOME=/home/a/.hermes"),
+          replace_all(base_unit, "Environment=\"HERMES_HOME=/home/a/.hermes\"",
+                      "Environment=HERMES_HOME=/home/a/.hermes"),
           replace_all(base_unit, "-m hermes_cli.main", "\"-m\" 'hermes_cli.main'")}) {
         INFO(same);
         CHECK(hs::systemd_unit_diff(same, base_unit).empty());
@@ -168,8 +171,8 @@ TEST_CASE("launchd_plist_is_current: PATH is ignored, everything else is compare
     CHECK(hs::launchd_plist_is_current(
         replace_all(ours, "<key>PATH</key>\n        <string>", "<key>PATH</key>\n\n        <string>"), ours));
     // PATH's presence still counts
-    CHECK_FALSE(hs::launchd_plist_is_current(
-        replace_all(ours, "<key>PATH</key>", "<key>OTHER_PATH</key>"), ours));
+    CHECK_FALSE(
+        hs::launchd_plist_is_current(replace_all(ours, "<key>PATH</key>", "<key>OTHER_PATH</key>"), ours));
     // four-space lines, CRLF and surrounding blank lines are normalised
     CHECK(hs::launchd_plist_is_current(
         replace_all(replace_all(ours, "\n\n", "\n    \n"), "\n", "\r\n") + "\n\n", ours));

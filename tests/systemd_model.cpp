@@ -48,11 +48,12 @@ TEST_CASE("a timer renders its triggers and the unit it starts", "[systemd][mode
                        .wanted_by("timers.target")
                        .build();
     REQUIRE(r);
-    CHECK(*r == "[Unit]\nDescription=acme-sync every morning\n\n"
-                "[Timer]\nOnCalendar=Mon..Fri *-*-* 04:00:00\nOnBootSec=300\nOnUnitActiveSec=21600\n"
-                "OnActiveSec=1500ms\nPersistent=yes\nRandomizedDelaySec=10min\nAccuracySec=1\n"
-                "Unit=acme-sync.service\n\n"
-                "[Install]\nWantedBy=timers.target\n");
+    CHECK(*r ==
+          "[Unit]\nDescription=acme-sync every morning\n\n"
+          "[Timer]\nOnCalendar=Mon..Fri *-*-* 04:00:00\nOnBootSec=300\nOnUnitActiveSec=21600\n"
+          "OnActiveSec=1500ms\nPersistent=yes\nRandomizedDelaySec=10min\nAccuracySec=1\n"
+          "Unit=acme-sync.service\n\n"
+          "[Install]\nWantedBy=timers.target\n");
 }
 
 TEST_CASE("a socket and a path unit render their own sections", "[systemd][model]") {
@@ -68,9 +69,10 @@ TEST_CASE("a socket and a path unit render their own sections", "[systemd][model
                             .wanted_by("sockets.target")
                             .build();
     REQUIRE(socket);
-    CHECK(*socket == "[Socket]\nListenStream=127.0.0.1:8080\nListenStream=/run/acme/100%%.sock\n"
-                     "ListenDatagram=[::1]:9000\nAccept=no\nSocketUser=acme\nSocketGroup=acme\nSocketMode=0660\n"
-                     "Service=acme-sync.service\n\n[Install]\nWantedBy=sockets.target\n");
+    CHECK(*socket ==
+          "[Socket]\nListenStream=127.0.0.1:8080\nListenStream=/run/acme/100%%.sock\n"
+          "ListenDatagram=[::1]:9000\nAccept=no\nSocketUser=acme\nSocketGroup=acme\nSocketMode=0660\n"
+          "Service=acme-sync.service\n\n[Install]\nWantedBy=sockets.target\n");
     const auto path = systemd::unit_builder(systemd::unit_kind::path)
                           .path_exists("/var/lib/acme/inbox/go")
                           .path_changed("/etc/acme/acme.conf")
@@ -79,16 +81,18 @@ TEST_CASE("a socket and a path unit render their own sections", "[systemd][model
                           .unit("acme-sync.service")
                           .build();
     REQUIRE(path);
-    CHECK(*path == "[Path]\nPathExists=/var/lib/acme/inbox/go\nPathChanged=/etc/acme/acme.conf\n"
-                   "PathModified=/var/lib/acme/state\nDirectoryNotEmpty=/var/lib/acme/inbox\n"
-                   "Unit=acme-sync.service\n");
+    CHECK(*path ==
+          "[Path]\nPathExists=/var/lib/acme/inbox/go\nPathChanged=/etc/acme/acme.conf\n"
+          "PathModified=/var/lib/acme/state\nDirectoryNotEmpty=/var/lib/acme/inbox\n"
+          "Unit=acme-sync.service\n");
     const auto target = systemd::unit_builder(systemd::unit_kind::target)
                             .description("acme")
                             .wants("acme-sync.timer")
                             .wanted_by("multi-user.target")
                             .build();
     REQUIRE(target);
-    CHECK(*target == "[Unit]\nDescription=acme\nWants=acme-sync.timer\n\n[Install]\nWantedBy=multi-user.target\n");
+    CHECK(*target ==
+          "[Unit]\nDescription=acme\nWants=acme-sync.timer\n\n[Install]\nWantedBy=multi-user.target\n");
 }
 
 TEST_CASE("each kind's build() rule", "[systemd][model][errors]") {
@@ -96,8 +100,9 @@ TEST_CASE("each kind's build() rule", "[systemd][model][errors]") {
                    "Timer") ==
           "a timer needs at least one trigger; call on_calendar(), on_active_sec(), on_boot_sec(), "
           "on_startup_sec(), on_unit_active_sec() or on_unit_inactive_sec()");
-    CHECK(error_of(systemd::unit_builder(systemd::unit_kind::socket).accept(), errc::missing_field, "Socket") ==
-          "a socket needs at least one Listen*= address; call listen_stream() or listen_datagram()");
+    CHECK(
+        error_of(systemd::unit_builder(systemd::unit_kind::socket).accept(), errc::missing_field, "Socket") ==
+        "a socket needs at least one Listen*= address; call listen_stream() or listen_datagram()");
     CHECK(error_of(systemd::unit_builder(systemd::unit_kind::path).unit("a.service"), errc::missing_field,
                    "Path") ==
           "a path unit needs at least one condition; call path_exists(), path_changed(), path_modified() or "
@@ -105,13 +110,17 @@ TEST_CASE("each kind's build() rule", "[systemd][model][errors]") {
     CHECK(error_of(systemd::unit_builder{}.set("Service", "LimitNOFILE", "65536"), errc::missing_field,
                    "ExecStart") == "a service needs ExecStart=; call exec_start()");
     // a Listen* key set() by hand satisfies the socket rule; a timer trigger is always typed
-    CHECK(systemd::unit_builder(systemd::unit_kind::socket).set("Socket", "ListenFIFO", "/run/acme.fifo").build());
+    CHECK(systemd::unit_builder(systemd::unit_kind::socket)
+              .set("Socket", "ListenFIFO", "/run/acme.fifo")
+              .build());
     CHECK(systemd::unit_builder(systemd::unit_kind::target).build() == std::string());
 }
 
-TEST_CASE("a setter of another kind's section is refused with the kind's sections", "[systemd][model][errors]") {
-    CHECK(error_of(systemd::unit_builder(systemd::unit_kind::timer).on_boot_sec(1s).restart(
-                       systemd::restart_policy::always),
+TEST_CASE("a setter of another kind's section is refused with the kind's sections",
+          "[systemd][model][errors]") {
+    CHECK(error_of(systemd::unit_builder(systemd::unit_kind::timer)
+                       .on_boot_sec(1s)
+                       .restart(systemd::restart_policy::always),
                    errc::not_allowed, "Restart") ==
           "[Service] is not a section of a .timer unit (it has Unit, Timer, Install or an X- section)");
     CHECK(error_of(minimal().on_calendar("daily"), errc::not_allowed, "OnCalendar") ==
@@ -134,7 +143,9 @@ TEST_CASE("set() is checked: owned keys name their setter, sections must exist",
           "[Service] Restart= has a typed setter; call restart() instead of set() or add()");
     CHECK(error_of(minimal().add("Unit", "After", "x.target"), errc::not_allowed, "After") ==
           "[Unit] After= has a typed setter; call after() instead of set() or add()");
-    CHECK(error_of(systemd::unit_builder(systemd::unit_kind::timer).on_boot_sec(1s).set("Timer", "OnCalendar", "daily"),
+    CHECK(error_of(systemd::unit_builder(systemd::unit_kind::timer)
+                       .on_boot_sec(1s)
+                       .set("Timer", "OnCalendar", "daily"),
                    errc::not_allowed, "OnCalendar") ==
           "[Timer] OnCalendar= has a typed setter; call on_calendar() instead of set() or add()");
     CHECK(error_of(minimal().set("Sevrice", "Nice", "5"), errc::not_allowed, "section Sevrice") ==
@@ -151,9 +162,10 @@ TEST_CASE("set() is checked: owned keys name their setter, sections must exist",
                         .add("Unit", "Documentation", "https://acme.example/docs")
                         .build();
     REQUIRE(ok);
-    CHECK(*ok == "[Unit]\nDocumentation=man:acme(1)\nDocumentation=https://acme.example/docs\n\n"
-                 "[Service]\nExecStart=\"/usr/bin/acme-sync\"\nNice=7\nLimitNOFILE=65536\n\n"
-                 "[X-Acme]\nChannel=stable\n");
+    CHECK(*ok ==
+          "[Unit]\nDocumentation=man:acme(1)\nDocumentation=https://acme.example/docs\n\n"
+          "[Service]\nExecStart=\"/usr/bin/acme-sync\"\nNice=7\nLimitNOFILE=65536\n\n"
+          "[X-Acme]\nChannel=stable\n");
     CHECK(systemd::unit_builder(systemd::unit_kind::socket)
               .listen_stream("80")
               .set("Socket", "ExecStartPre", "/bin/true")
@@ -220,7 +232,8 @@ TEST_CASE("Exec prefix errors", "[systemd][model][errors]") {
     systemd::exec_flags colon;
     colon.no_environment_expansion = true;
     CHECK(error_of(minimal().exec_stop({"/bin/kill", systemd::variable("MAINPID")}, colon), errc::not_allowed,
-                   "ExecStop[1]") == "a variable() cannot be expanded under the ':' prefix (no_environment_expansion)");
+                   "ExecStop[1]") ==
+          "a variable() cannot be expanded under the ':' prefix (no_environment_expansion)");
     CHECK(error_of(minimal().exec_start_pre({}), errc::empty_value, "ExecStartPre") ==
           "the command line is empty; give at least the executable");
     error_of(minimal().exec_condition({"test"}), errc::relative_path, "ExecCondition[0]");
@@ -235,17 +248,23 @@ TEST_CASE("durations: any std::chrono::duration, exact or a typed error", "[syst
           std::string::npos);
     CHECK(built(minimal().watchdog_sec(std::chrono::duration<double>(0.25))).find("WatchdogSec=250ms\n") !=
           std::string::npos);
-    CHECK(built(minimal().timeout_start_sec("infinity")).find("TimeoutStartSec=infinity\n") != std::string::npos);
-    CHECK(error_of(minimal().restart_sec(std::chrono::nanoseconds(1500)), errc::unrepresentable, "RestartSec") ==
+    CHECK(built(minimal().timeout_start_sec("infinity")).find("TimeoutStartSec=infinity\n") !=
+          std::string::npos);
+    CHECK(error_of(minimal().restart_sec(std::chrono::nanoseconds(1500)), errc::unrepresentable,
+                   "RestartSec") ==
           "the duration has a fraction of a microsecond; systemd counts whole microseconds");
     CHECK(error_of(minimal().watchdog_sec(std::chrono::duration<double>(1e-7)), errc::unrepresentable,
-                   "WatchdogSec") == "the duration has a fraction of a microsecond; systemd counts whole microseconds");
+                   "WatchdogSec") ==
+          "the duration has a fraction of a microsecond; systemd counts whole microseconds");
     CHECK(error_of(minimal().timeout_stop_sec(-1s), errc::out_of_range, "TimeoutStopSec") ==
           "a duration cannot be negative");
     CHECK(error_of(minimal().restart_sec(std::chrono::hours(std::numeric_limits<std::int64_t>::max() / 3600)),
-                   errc::out_of_range, "RestartSec") == "the duration is beyond what systemd stores (64-bit microseconds)");
-    CHECK(error_of(minimal().restart_sec(std::chrono::duration<double>(std::numeric_limits<double>::infinity())),
-                   errc::out_of_range, "RestartSec") == "the duration is beyond what systemd stores (64-bit microseconds)");
+                   errc::out_of_range,
+                   "RestartSec") == "the duration is beyond what systemd stores (64-bit microseconds)");
+    CHECK(error_of(
+              minimal().restart_sec(std::chrono::duration<double>(std::numeric_limits<double>::infinity())),
+              errc::out_of_range,
+              "RestartSec") == "the duration is beyond what systemd stores (64-bit microseconds)");
     error_of(systemd::unit_builder(systemd::unit_kind::timer).on_boot_sec("5 parsecs"), errc::invalid_value,
              "OnBootSec");
 }
@@ -259,23 +278,27 @@ TEST_CASE("counts are range checked", "[systemd][model][errors]") {
           "4294967296 is outside 0..4294967295");
     CHECK(error_of(systemd::unit_builder(systemd::unit_kind::socket).listen_stream("80").socket_mode(010000),
                    errc::out_of_range, "SocketMode") == "mode 10000 is above 07777");
-    CHECK(error_of(systemd::unit_builder(systemd::unit_kind::socket).listen_stream("80").service("acme.socket"),
-                   errc::invalid_name, "Service") == "a socket activates a .service unit, got \"acme.socket\"");
+    CHECK(
+        error_of(systemd::unit_builder(systemd::unit_kind::socket).listen_stream("80").service("acme.socket"),
+                 errc::invalid_name, "Service") == "a socket activates a .service unit, got \"acme.socket\"");
 }
 
 TEST_CASE("timer, socket and path values are validated", "[systemd][model][errors]") {
     const systemd::unit_builder timer(systemd::unit_kind::timer);
-    CHECK(error_of(systemd::unit_builder(timer).on_calendar("daily\nExecStart=/bin/evil"), errc::control_character,
-                   "OnCalendar")
+    CHECK(error_of(systemd::unit_builder(timer).on_calendar("daily\nExecStart=/bin/evil"),
+                   errc::control_character, "OnCalendar")
               .find("a newline") != std::string::npos);
     CHECK(error_of(systemd::unit_builder(timer).on_calendar("daily;reboot"), errc::invalid_name, "OnCalendar")
               .find("calendar events use letters") != std::string::npos);
     const systemd::unit_builder socket(systemd::unit_kind::socket);
-    CHECK(error_of(systemd::unit_builder(socket).listen_stream("0.0.0.0 80"), errc::invalid_value, "ListenStream") ==
+    CHECK(error_of(systemd::unit_builder(socket).listen_stream("0.0.0.0 80"), errc::invalid_value,
+                   "ListenStream") ==
           "\"0.0.0.0 80\" has a space; give a port, an address:port, an absolute path or @abstract");
-    error_of(systemd::unit_builder(socket).listen_stream("/run/../x.sock"), errc::not_normalized, "ListenStream");
+    error_of(systemd::unit_builder(socket).listen_stream("/run/../x.sock"), errc::not_normalized,
+             "ListenStream");
     error_of(systemd::unit_builder(socket).listen_datagram(""), errc::empty_value, "ListenDatagram");
-    error_of(systemd::unit_builder(socket).listen_stream("80").socket_user("9bad"), errc::invalid_name, "SocketUser");
+    error_of(systemd::unit_builder(socket).listen_stream("80").socket_user("9bad"), errc::invalid_name,
+             "SocketUser");
     error_of(systemd::unit_builder(systemd::unit_kind::path).path_exists("relative"), errc::relative_path,
              "PathExists");
 }
@@ -289,28 +312,34 @@ TEST_CASE("drop-ins: reset() then the typed setters, no required keys", "[system
                        .set("Service", "LimitNOFILE", "65536")
                        .build();
     REQUIRE(r);
-    CHECK(*r == "[Service]\nWorkingDirectory=/home/alice/.hermes\nExecStart=\n"
-                "ExecStart=\"/usr/bin/acme-sync\" \"--home\" \"/home/alice/.hermes\"\n"
-                "Environment=\"HERMES_HOME=/home/alice/.hermes\"\nLimitNOFILE=65536\n");
+    CHECK(*r ==
+          "[Service]\nWorkingDirectory=/home/alice/.hermes\nExecStart=\n"
+          "ExecStart=\"/usr/bin/acme-sync\" \"--home\" \"/home/alice/.hermes\"\n"
+          "Environment=\"HERMES_HOME=/home/alice/.hermes\"\nLimitNOFILE=65536\n");
     // the unit_builder's example that failed before (issue 8) is a drop-in
     CHECK(systemd::dropin_builder{}.set("Service", "LimitNOFILE", "65536").build() ==
           std::string("[Service]\nLimitNOFILE=65536\n"));
     // a timer drop-in: clear the calendar, add another
-    CHECK(systemd::dropin_builder(systemd::unit_kind::timer).reset("Timer", "OnCalendar").on_calendar("hourly").build() ==
-          std::string("[Timer]\nOnCalendar=\nOnCalendar=hourly\n"));
+    CHECK(systemd::dropin_builder(systemd::unit_kind::timer)
+              .reset("Timer", "OnCalendar")
+              .on_calendar("hourly")
+              .build() == std::string("[Timer]\nOnCalendar=\nOnCalendar=hourly\n"));
     CHECK(systemd::dropin_builder(systemd::unit_kind::timer).kind() == systemd::unit_kind::timer);
 }
 
 TEST_CASE("drop-in errors", "[systemd][model][dropin][errors]") {
     CHECK(error_of(systemd::dropin_builder{}, errc::empty_value, "drop-in") ==
           "the drop-in sets nothing; call a setter or reset()");
-    CHECK(error_of(systemd::dropin_builder{}.reset("Timer", "OnCalendar"), errc::not_allowed, "section Timer") ==
+    CHECK(error_of(systemd::dropin_builder{}.reset("Timer", "OnCalendar"), errc::not_allowed,
+                   "section Timer") ==
           "[Timer] is not a section of a .service unit (it has Unit, Service, Install or an X- section)");
     error_of(systemd::dropin_builder{}.reset("Service", "Exec Start"), errc::invalid_name, "Exec Start");
-    CHECK(error_of(systemd::dropin_builder{}.set("Service", "WorkingDirectory", "/x"), errc::not_allowed,
-                   "WorkingDirectory") ==
-          "[Service] WorkingDirectory= has a typed setter; call working_directory() instead of set() or add()");
-    error_of(systemd::dropin_builder{}.environment("A", "1").environment("A", "2"), errc::duplicate, "Environment[A]");
+    CHECK(
+        error_of(systemd::dropin_builder{}.set("Service", "WorkingDirectory", "/x"), errc::not_allowed,
+                 "WorkingDirectory") ==
+        "[Service] WorkingDirectory= has a typed setter; call working_directory() instead of set() or add()");
+    error_of(systemd::dropin_builder{}.environment("A", "1").environment("A", "2"), errc::duplicate,
+             "Environment[A]");
     error_of(systemd::dropin_builder{}.restart_sec(-5ms), errc::out_of_range, "RestartSec");
 }
 
@@ -322,7 +351,8 @@ TEST_CASE("quote_command_line is the exact inverse of split_command_line", "[sys
         INFO(*line);
         CHECK(systemd::split_command_line(*line) == argv);
     }
-    CHECK(systemd::quote_command_line({"/bin/echo", "$HOME", "100%"}) == std::string("\"/bin/echo\" \"$$HOME\" \"100%%\""));
+    CHECK(systemd::quote_command_line({"/bin/echo", "$HOME", "100%"}) ==
+          std::string("\"/bin/echo\" \"$$HOME\" \"100%%\""));
     const auto empty = systemd::quote_command_line({});
     REQUIRE_FALSE(empty);
     CHECK(empty.error().code == errc::empty_value);

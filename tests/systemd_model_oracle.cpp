@@ -40,7 +40,8 @@ oracle::systemd_view verify_clean(const std::string& unit, const std::string& na
 
 }  // namespace
 
-TEST_CASE("oracle: a timer with every typed trigger verifies clean and reads back", "[systemd][oracle][model]") {
+TEST_CASE("oracle: a timer with every typed trigger verifies clean and reads back",
+          "[systemd][oracle][model]") {
     if (auto why = oracle::systemd_unavailable()) HERMES_SKIP(*why);
     const auto timer = systemd::unit_builder(systemd::unit_kind::timer)
                            .description("acme-sync schedule")
@@ -141,7 +142,8 @@ TEST_CASE("oracle: every Exec line with every prefix verifies clean", "[systemd]
     CHECK(view.commands("ExecStopPost") == std::vector<strings>{{acme_exe, "--cleanup"}});
 }
 
-TEST_CASE("oracle: a drop-in moves WorkingDirectory and replaces ExecStart", "[systemd][oracle][model][dropin]") {
+TEST_CASE("oracle: a drop-in moves WorkingDirectory and replaces ExecStart",
+          "[systemd][oracle][model][dropin]") {
     if (auto why = oracle::systemd_unavailable()) HERMES_SKIP(*why);
     const std::string packaged = "[Unit]\nDescription=packaged acme\n[Service]\nExecStart=" + acme_exe +
                                  " --packaged\nWorkingDirectory=/opt/acme\nEnvironment=ACME_MODE=packaged\n";
@@ -167,13 +169,16 @@ TEST_CASE("oracle: a drop-in moves WorkingDirectory and replaces ExecStart", "[s
     CHECK(refused.rc != 0);
 }
 
-TEST_CASE("oracle: what set() refuses, systemd would have ignored or duplicated", "[systemd][oracle][model]") {
+TEST_CASE("oracle: what set() refuses, systemd would have ignored or duplicated",
+          "[systemd][oracle][model]") {
     if (auto why = oracle::systemd_unavailable()) HERMES_SKIP(*why);
     // A misspelt section is ignored by systemd with only a warning.
-    const auto view = oracle::verify_unit("[Service]\nExecStart=/bin/true\n[Sevrice]\nNice=5\n", "typo.service");
+    const auto view =
+        oracle::verify_unit("[Service]\nExecStart=/bin/true\n[Sevrice]\nNice=5\n", "typo.service");
     REQUIRE(view.diagnostics.size() == 1);
     CHECK(view.diagnostics[0].find("Unknown section 'Sevrice'") != std::string::npos);
-    const auto refused = systemd::unit_builder{}.exec_start({"/bin/true"}).set("Sevrice", "Nice", "5").build();
+    const auto refused =
+        systemd::unit_builder{}.exec_start({"/bin/true"}).set("Sevrice", "Nice", "5").build();
     REQUIRE_FALSE(refused);
     CHECK(refused.error().code == hermes::service::errc::not_allowed);
 }

@@ -740,8 +740,8 @@ int refusals() {
 
 // ---- the general unit model: timer, socket, drop-in (cases 7, 8, 9) ---------------------------------------
 
-/// Case 7: fires 1 s after the timer starts, then 2 s after each activation of the service; AccuracySec=1ms so
-/// systemd does not coalesce the wake-ups into its default 1 min window.
+/// Case 7: fires 1 s after the timer starts, then 2 s after each activation of the service; AccuracySec=1ms
+/// so systemd does not coalesce the wake-ups into its default 1 min window.
 hs::result<std::string> model_timer() {
     return sd::unit_builder(sd::unit_kind::timer)
         .description("hermes e2e: acme tick timer")
@@ -762,7 +762,8 @@ hs::result<std::string> model_timer_service(const std::string& log) {
 }
 
 /// Case 8: a socket on 127.0.0.1:PORT and a file-system socket at PATH owned by USER with mode 0660.
-hs::result<std::string> model_socket(const std::string& port, const std::string& path, const std::string& user) {
+hs::result<std::string> model_socket(const std::string& port, const std::string& path,
+                                     const std::string& user) {
     return sd::unit_builder(sd::unit_kind::socket)
         .description("hermes e2e: acme socket")
         .listen_stream("127.0.0.1:" + port)
@@ -774,9 +775,13 @@ hs::result<std::string> model_socket(const std::string& port, const std::string&
         .build();
 }
 
-/// Case 8: the service the socket activates: the probe, which records LISTEN_FDS/LISTEN_PID and stays running.
+/// Case 8: the service the socket activates: the probe, which records LISTEN_FDS/LISTEN_PID and stays
+/// running.
 hs::result<std::string> model_socket_service() {
-    return sd::unit_builder{}.description("hermes e2e: acme socket-activated").exec_start({probe_path, "--socket"}).build();
+    return sd::unit_builder{}
+        .description("hermes e2e: acme socket-activated")
+        .exec_start({probe_path, "--socket"})
+        .build();
 }
 
 /// Case 9: the override fragment for a packaged unit: WorkingDirectory= and ExecStart= moved to HERMES_HOME.
