@@ -127,6 +127,9 @@ TEST_CASE("compare_options: ignored keys and a value filter", "[compare][systemd
     CHECK(systemd::compare_units(a, b, o).empty());
     o.ignored_keys = {"Unit.Nice"};  // another section's key
     CHECK(keys_of(systemd::compare_units(a, b, o)) == strings{"Nice", "Environment[TOKEN]"});
+    systemd::compare_options every_variable;
+    every_variable.ignored_keys = {"Nice", "Environment"};
+    CHECK(keys_of(systemd::compare_units(a, b, every_variable)) == strings{"ExecStart"});
 }
 
 TEST_CASE("compare_plists: keys in any order, nested dicts key by key", "[compare][launchd]") {

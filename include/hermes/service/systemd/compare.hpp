@@ -33,8 +33,8 @@ namespace systemd {
 
 /// What compare_units leaves out. By default nothing: every directive counts, compared as systemd reads it.
 struct compare_options {
-    /// Keys never compared: "RestartSteps" (any section), "Service.RestartSteps" (one section), or
-    /// "Environment[PATH]" (one variable).
+    /// Keys never compared: "RestartSteps" (any section), "Service.RestartSteps" (one section),
+    /// "Environment[PATH]" (one variable) or "Environment" (every variable).
     std::vector<std::string> ignored_keys;
     /// When set, every value passes through it before comparison, as (section, key, value): key is
     /// "Environment[NAME]" with the variable's value, each Exec* argument separately, else the whole value.
@@ -110,8 +110,10 @@ class unit_comparer {
     const compare_options* options_;
 
     [[nodiscard]] bool ignored(std::string_view section, std::string_view key) const {
+        // "Environment" also ignores every "Environment[NAME]"
+        const std::string_view base = key.substr(0, key.find('['));
         for (const std::string& k : options_->ignored_keys) {
-            if (k == key) return true;
+            if (k == key || k == base) return true;
             if (k.size() == section.size() + 1 + key.size() && k.compare(0, section.size(), section) == 0 &&
                 k[section.size()] == '.' && k.compare(section.size() + 1, key.size(), key) == 0)
                 return true;
