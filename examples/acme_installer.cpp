@@ -8,12 +8,14 @@
 //   acme-installer check DIR HOME      compare DIR with what would be generated now: 0 current, 1 stale
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <hermes/service/launchd.hpp>
 #include <hermes/service/systemd.hpp>
 #include <iterator>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -130,10 +132,7 @@ bool check_one(const std::string& name, const std::string& installed, const std:
     return current;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    const std::vector<std::string> args(argv + 1, argv + argc);
+int run(const std::vector<std::string>& args) {
     const bool print = args.size() == 2 && args[0] == "print";
     const bool install = args.size() == 3 && args[0] == "install";
     const bool check = args.size() == 3 && args[0] == "check";
@@ -147,7 +146,8 @@ int main(int argc, char** argv) {
         if (print) {
             std::printf("==> %s <==\n%s\n", name.c_str(), text->c_str());
         } else if (install) {
-            std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+            std::error_code ec;
+            std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
             if (!(std::ofstream(path, std::ios::binary) << *text))
                 return std::fprintf(stderr, "cannot write %s\n", path.c_str()), 2;
         } else {
@@ -157,4 +157,14 @@ int main(int argc, char** argv) {
         }
     }
     return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(std::vector<std::string>(argv + 1, argv + argc));
+    } catch (const std::exception& e) {  // std::filesystem and the streams may throw; the library never does
+        return std::fprintf(stderr, "acme-installer: %s\n", e.what()), 2;
+    }
 }

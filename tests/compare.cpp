@@ -119,7 +119,7 @@ TEST_CASE("compare_options: ignored keys and a value filter", "[compare][systemd
     o.ignored_keys = {"Service.Nice", "Environment[TOKEN]"};
     o.value_filter = [](std::string_view, std::string_view key, std::string_view value) {
         // /tmp/... is per-run: compare only that it is under /tmp
-        const std::string v(value);
+        std::string v(value);
         if (key == "Environment[PATH]") return v.substr(0, v.find(":/tmp/"));
         if (key == "ExecStart" && v.rfind("/tmp/", 0) == 0) return std::string("/tmp/");
         return v;

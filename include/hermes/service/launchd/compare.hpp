@@ -34,6 +34,14 @@ struct compare_options {
 
 namespace detail {
 
+/// "prefix.key", or "key" at the top level.
+[[nodiscard]] inline std::string key_path(const std::string& prefix, const std::string& key) {
+    if (prefix.empty()) return key;
+    std::string path = prefix;
+    path.append(".").append(key);
+    return path;
+}
+
 class plist_comparer {
   public:
     explicit plist_comparer(const compare_options& options) : options_(&options) {}
@@ -43,7 +51,7 @@ class plist_comparer {
     void dicts(const plist_value::dict_type& before, const plist_value::dict_type& after,
                const std::string& prefix, std::vector<plist_change>& out) const {
         for (const auto& [key, value] : after) {
-            const std::string path = prefix.empty() ? key : prefix + "." + key;
+            const std::string path = key_path(prefix, key);
             if (ignored(path)) continue;
             const plist_value* old = find(before, key);
             if (old != nullptr && old->as_dict() != nullptr && value.as_dict() != nullptr) {
@@ -55,7 +63,7 @@ class plist_comparer {
                 plist_change{path, old != nullptr ? std::optional<plist_value>(*old) : std::nullopt, value});
         }
         for (const auto& [key, value] : before) {
-            const std::string path = prefix.empty() ? key : prefix + "." + key;
+            const std::string path = key_path(prefix, key);
             if (!ignored(path) && find(after, key) == nullptr)
                 out.push_back(plist_change{path, value, std::nullopt});
         }

@@ -572,7 +572,8 @@ class plist_builder {
             sink.put("<dict>\n");
             for (std::size_t i = 0; i < entries->size(); ++i) {
                 const std::string& key = (*entries)[i].first;
-                const std::string inner = field + "." + key;
+                std::string inner = field;
+                inner.append(".").append(key);
                 for (std::size_t j = 0; j < i; ++j)
                     if ((*entries)[j].first == key)
                         return make_error(errc::duplicate, inner,

@@ -87,9 +87,10 @@ struct compared_group {
 }
 
 /// `%%` resolved when that is all the value needs; else the value as written.
-[[nodiscard]] inline std::string resolved_or_raw(std::string value) {
+[[nodiscard]] inline std::string resolved_or_raw(const std::string& value) {
     auto r = resolve_specifiers(value, "value");
-    return r ? std::move(*r) : value;
+    if (r) return std::move(*r);
+    return value;
 }
 
 class unit_comparer {
@@ -161,7 +162,7 @@ class unit_comparer {
                 w.erase(0, n);
             }
             token.push_back('\x1f');
-            token.append(filtered(e.section, e.key, resolved_or_raw(std::move(w))));
+            token.append(filtered(e.section, e.key, resolved_or_raw(w)));
         }
         std::string sorted;
         for (const char c : std::string_view("-@:+!"))
@@ -175,7 +176,8 @@ class unit_comparer {
             if (auto vars = split_environment(e.value)) {
                 for (auto& [name, value] : *vars) {
                     const std::string key = indexed_field("Environment", name);
-                    std::string shown = vars->size() == 1 ? e.value : name + "=" + value;
+                    std::string shown = e.value;
+                    if (vars->size() != 1) shown.assign(name).append("=").append(value);
                     push(out, e.section, key, filtered(e.section, key, std::move(value)), std::move(shown));
                 }
                 return;
@@ -195,7 +197,7 @@ class unit_comparer {
                 auto word = extract_word(rest, /*relax=*/true, e.key);
                 if (!word) ok = false;
                 if (!word || !*word) break;
-                words.push_back(resolved_or_raw(std::move(**word)));
+                words.push_back(resolved_or_raw(**word));
             }
             if (ok) {
                 for (std::string& w : words) {
