@@ -51,7 +51,7 @@ TEST_CASE("compare_units: layout never counts", "[compare][systemd]") {
         "[Install]\nWantedBy=multi-user.target\n[Service]\nRestartSteps=5\nRestart=on-failure\n"
         "ExecStartPre=-\"/bin/mkdir\" -p \"/var/lib/acme\"\n"
         "ExecStart=\"/usr/bin/acme-sync\" \\x2d-home /var/lib/acme\n"
-        "Environment=PATH=/usr/bin:/bin\n[Unit]\nAfter=\"network-online.target\"\nDescription=acme-sync\n"
+        "Environment=PATH=/usr/bin:/bin\n[Unit]\nAfter=  network-online.target\nDescription=acme-sync\n"
         "[Service]\nEnvironment=\"ACME_HOME=/var/lib/acme\"\n",
         // a continued line
         "[Unit]\nDescription=acme-sync\nAfter=network-online.target\n[Service]\n"
@@ -89,6 +89,12 @@ TEST_CASE("compare_units: everything else counts, reported as written", "[compar
     // `$X` is expanded at exec time, `$$X` is literal: different commands
     CHECK(keys_of(systemd::compare_units("[Service]\nExecStart=/bin/echo $HOME\n",
                                          "[Service]\nExecStart=/bin/echo $$HOME\n")) == strings{"ExecStart"});
+    // After= lists split at whitespace (two lines equal one), quotes kept as systemd keeps them
+    CHECK(systemd::compare_units("[Unit]\nAfter=a.service b.service\n",
+                                 "[Unit]\nAfter=a.service\nAfter=b.service\n")
+              .empty());
+    CHECK(keys_of(systemd::compare_units("[Unit]\nAfter=\"a.service\"\n", "[Unit]\nAfter=a.service\n")) ==
+          strings{"After"});
     // literal values keep their quotes (WorkingDirectory= does not unquote); %% is a single %
     CHECK(keys_of(systemd::compare_units("[Service]\nWorkingDirectory=\"/srv\"\n",
                                          "[Service]\nWorkingDirectory=/srv\n")) ==

@@ -74,11 +74,28 @@ TEST_CASE("parse_unit: line endings LF, CRLF and CR", "[systemd][parse]") {
 
 TEST_CASE("parse_unit: what systemd ignores becomes a warning, what it refuses an error",
           "[systemd][parse]") {
-    const auto f = systemd::parse_unit("Orphan=1\n[Unit]\nno equals sign\nBad=\xff\n");
+    const auto f = systemd::parse_unit("Orphan=1\n[Unit]\nno equals sign\n=no key\n");
     REQUIRE(f);
     CHECK(f->entries().empty());
     CHECK(f->warnings() == strings{"line 1: assignment outside of a section, ignored",
-                                   "line 3: missing '=', ignored", "line 4: not UTF-8 clean, ignored"});
+                                   "line 3: missing '=', ignored",
+                                   "line 4: missing key name before '=', ignored"});
+    // A line that is not UTF-8 makes systemd 252 refuse the whole unit (it was a warning here before).
+    const auto not_utf8 = systemd::parse_unit("[Unit]\nA=1\n\nBad=\xff\n");
+    REQUIRE_FALSE(not_utf8);
+    CHECK(not_utf8.error().code == errc::invalid_utf8);
+    CHECK(not_utf8.error().field == "line 4");
+    CHECK(not_utf8.error().message ==
+          "is not valid UTF-8: byte 0xFF at character 5 (byte 5) does not start a valid sequence; systemd "
+          "refuses to load the unit");
+    const auto non_character = systemd::parse_unit("[Unit]\nDescription=a\xef\xbf\xbe\n");
+    REQUIRE_FALSE(non_character);
+    CHECK(non_character.error().code == errc::invalid_utf8);
+    CHECK(non_character.error().field == "line 2");
+    CHECK(non_character.error().message ==
+          "is not UTF-8 to systemd: the non-character U+FFFE at character 14 (byte 14); systemd refuses to "
+          "load "
+          "the unit");
     const auto bad = systemd::parse_unit("[Service] # trailing comment\nA=1\n");
     REQUIRE_FALSE(bad);
     CHECK(bad.error().code == errc::parse_error);
@@ -130,13 +147,66 @@ TEST_CASE("split_command_line: what it cannot resolve is an error", "[systemd][p
     CHECK(err("").code == errc::empty_value);
 }
 
+TEST_CASE("split_command_line refuses what config_parse_exec refuses", "[systemd][parse]") {
+    const auto err = [](std::string_view v) {
+        auto r = systemd::split_command_line(v);
+        REQUIRE_FALSE(r);
+        return r.error();
+    };
+    CHECK(err("/usr/bin/ x").code == errc::parse_error);
+    CHECK(err("/usr/bin/ x").field == "command line[0]");
+    CHECK(err("/usr/bin/ x").message == "executable \"/usr/bin/\" names a directory (ends in '/')");
+    CHECK(err("/bin/a\\x").field == "command line[0]");
+    CHECK(err("/bin/a\\x").message ==
+          "executable \"/bin/a\\x\" contains a quote, backslash or control character, which systemd refuses");
+    CHECK(err("/bin/a\\t").message ==
+          "executable \"/bin/a\\t\" contains a quote, backslash or control character, which systemd refuses");
+    CHECK(err("--/bin/true").message ==
+          "\"-/bin/true\" is neither a valid executable name nor an absolute path");
+    CHECK(err("@@/bin/true x").code == errc::parse_error);
+    CHECK(err("+!/bin/true").code == errc::parse_error);
+    CHECK(err("..").message == "\"..\" is neither a valid executable name nor an absolute path");
+    CHECK(err("-").code == errc::empty_value);
+    CHECK(err("-").message == "has an empty executable path");
+    CHECK(err(" ; ").code == errc::empty_value);
+    CHECK(err(" ; ").message == "is empty");
+    CHECK(err("/bin/a ; /bin/b").code == errc::unrepresentable);
+    // \U of a non-character is no escape: kept literally by the relaxed retry, refused in Environment=.
+    CHECK(*systemd::split_command_line("/bin/echo \\U0000FFFE") == strings{"/bin/echo", "\\U0000FFFE"});
+    CHECK(systemd::split_environment("A=\\U0000FFFE").error().message ==
+          "has an unknown escape \"\\U\" at character 3 (byte 3)");
+    CHECK(*systemd::split_command_line("/bin/echo a ;") == strings{"/bin/echo", "a"});
+    CHECK(*systemd::split_command_line("; /bin/echo a ; ;") == strings{"/bin/echo", "a"});
+    CHECK(*systemd::split_command_line("-!!/bin/echo \\ud800") == strings{"/bin/echo", "\xed\xa0\x80"});
+    CHECK(*systemd::split_command_line("true x") == strings{"true", "x"});
+    CHECK(err("@/bin/true $").code == errc::empty_value);  // "$" names "" and is dropped at exec time
+    CHECK(err("@/bin/true $").message == "leaves no argv[0] after exec-time expansion");
+}
+
+TEST_CASE("split_command_line without an environment keeps what systemd 252 does not expand",
+          "[systemd][parse]") {
+    const auto r = systemd::split_command_line("/bin/echo ${FOO ${A:-b} $ a$B");
+    REQUIRE(r);
+    CHECK(*r == strings{"/bin/echo", "${FOO", "${A:-b}", "a$B"});  // a lone "$" names "" and is dropped
+    const auto inner = systemd::split_command_line("/bin/echo ${A:-${B}}");
+    REQUIRE_FALSE(inner);
+    CHECK(inner.error().code == errc::unrepresentable);
+    CHECK(inner.error().field == "command line[1]");
+    CHECK(inner.error().message ==
+          "refers to ${B}, which systemd expands from the environment when it starts the process (write $$ "
+          "for a "
+          "literal $)");
+}
+
 TEST_CASE("split_command_line with an environment expands as systemd does at exec time", "[systemd][parse]") {
     const std::vector<std::pair<std::string, std::string>> env{
-        {"MAINPID", "42"}, {"WORDS", "a  b\tc"}, {"X", "1 2"}};
+        {"MAINPID", "42"}, {"WORDS", "a  b\tc"}, {"X", "1 2"}, {"Q", R"('one word' "two\ w" th\ree)"}};
     const auto r =
-        systemd::split_command_line("/bin/echo $MAINPID $WORDS ${X} pre${X}post $UNSET ${UNSET}x $$", env);
+        systemd::split_command_line("/bin/echo $MAINPID $WORDS ${X} pre${X}post $UNSET ${UNSET}x $$ $Q", env);
     REQUIRE(r);
-    CHECK(*r == strings{"/bin/echo", "42", "a", "b", "c", "1 2", "pre1 2post", "x", "$"});
+    // A whole-word $Q is split with unquoting (EXTRACT_RELAX|EXTRACT_UNQUOTE: "\\c" is c).
+    CHECK(*r == strings{"/bin/echo", "42", "a", "b", "c", "1 2", "pre1 2post", "x", "$", "one word", "two w",
+                        "three"});
 }
 
 TEST_CASE("split_environment: quoting, escapes, %%, literal $", "[systemd][parse]") {
@@ -227,6 +297,7 @@ TEST_CASE("escape_unit_name and escape_unit_path follow systemd-escape", "[syste
     CHECK(systemd::escape_unit_path("/a/./b") == std::string("a-b"));
     CHECK(systemd::escape_unit_path("/.hidden/x") == std::string("\\x2ehidden-x"));
     CHECK(systemd::escape_unit_name("").error().code == errc::empty_value);
+    CHECK(systemd::escape_unit_path("") == std::string("-"));  // systemd takes "" as the root
     CHECK(systemd::escape_unit_path("relative/path").error().code == errc::relative_path);
     CHECK(systemd::escape_unit_path("/a/../b").error().code == errc::not_normalized);
 }

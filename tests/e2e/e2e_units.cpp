@@ -26,6 +26,10 @@
 //   e2e_units model-dropin HERMES_HOME            case 9: the drop-in that moves a packaged unit to
 //                                                 HERMES_HOME and replaces its ExecStart
 //   e2e_units model-check-argv RECORD ARG...      the probe's argv is exactly ARG...
+//   e2e_units readers-unit | readers-check UNIT RECORD
+//                                                 case 15: a hand-written unit with `$` references; the
+//                                                 argv the probe got equals split_command_line(ExecStart,
+//                                                 split_environment(Environment)) of that unit
 //
 // Exit status: 0 pass, 1 a check failed, 2 usage or generation error.
 #include <algorithm>
@@ -811,6 +815,57 @@ int model_check_argv(const std::string& path, const std::vector<std::string>& wa
     return r->argv == want ? 0 : 1;
 }
 
+// ---- case 15 (issue 11): exec-time `$` expansion, as the readers say systemd 252 does it -------------
+
+/// A unit as someone else writes it (not built: the builder writes `$` as `$$`). The words are those of
+/// systemd's test-env-util.c TEST(replace_env_argv) and test_replace_env1/2, plus a whole-word $Q whose
+/// value needs unquoting, an empty and an unset variable, quoted references and a lone `$`.
+constexpr const char* readers_unit_text =
+    "[Unit]\n"
+    "Description=hermes-service e2e: exec-time expansion as systemd 252 does it\n"
+    "[Service]\n"
+    "Type=simple\n"
+    "Environment=\"FOO=BAR BAR\" BAR=waldo \"Q='one word' \\\"two\\\\ w\\\" th\\\\ree\" EMPTY=\n"
+    "ExecStart=/e2e/bin/probe FOO$FOO FOO$FOOFOO FOO${FOO}$FOO FOO${FOO} ${FOO} $FOO $FOO$FOO ${FOO}${BAR} "
+    "${FOO FOO$$${FOO} $$FOO${FOO} ${FOO:-${BAR}} ${QUUX:-${FOO}} ${FOO:+${BAR}} ${QUUX:+${BAR}} "
+    "${FOO:+|${BAR}|}} ${FOO:+|${BAR}{|} $Q $UNSET ${UNSET}x $EMPTY \"$FOO\" '${BAR}' $ end\n"
+    "Restart=no\n";
+
+/// The probe's argv against what the readers say systemd passes for readers_unit_text.
+int readers_check(const std::string& unit_path, const std::string& record_path) {
+    const auto text = read_file(unit_path);
+    if (!text) return fail_usage("cannot read " + unit_path);
+    const auto unit = sd::parse_unit(*text);
+    if (!unit) return (std::cout << "FAIL: parse_unit: " << describe(unit.error()) << "\n", 1);
+    std::vector<std::pair<std::string, std::string>> env;
+    for (const auto& line : unit->values("Service", "Environment")) {
+        const auto vars = sd::split_environment(line);
+        if (!vars) return (std::cout << "FAIL: split_environment: " << describe(vars.error()) << "\n", 1);
+        env.insert(env.end(), vars->begin(), vars->end());
+    }
+    const auto exec = unit->value("Service", "ExecStart");
+    if (!exec) return (std::cout << "FAIL: no ExecStart=\n", 1);
+    const auto expected = sd::split_command_line(*exec, env);
+    if (!expected)
+        return (std::cout << "FAIL: split_command_line: " << describe(expected.error()) << "\n", 1);
+    std::string why;
+    const auto r = parse_record(record_path, why);
+    if (!r) return (std::cout << "FAIL: " << why << "\n", 1);
+    int problems = 0;
+    const std::size_t n = std::max(r->argv.size(), expected->size());
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::string got = i < r->argv.size() ? show(r->argv[i]) : "(none)";
+        const std::string want = i < expected->size() ? show((*expected)[i]) : "(none)";
+        const bool same = got == want;
+        problems += same ? 0 : 1;
+        std::cout << (same ? "ok  " : "FAIL") << " argv[" << i << "] process " << got
+                  << (same ? "" : ", split_command_line " + want) << "\n";
+    }
+    std::cout << (problems == 0 ? "PASS" : "FAIL") << ": " << r->argv.size()
+              << " arguments; split_command_line(ExecStart, Environment) "
+              << (problems == 0 ? "equals" : "differs from") << " what the process received\n";
+    return problems == 0 ? 0 : 1;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -837,6 +892,8 @@ int main(int argc, char** argv) {
     if (cmd == "model-dropin" && need(1)) return emit(model_dropin(args[1]));
     if (cmd == "model-check-argv" && args.size() >= 2)
         return model_check_argv(args[1], std::vector<std::string>(args.begin() + 2, args.end()));
+    if (cmd == "readers-unit" && need(0)) return (std::cout << readers_unit_text, 0);
+    if (cmd == "readers-check" && need(2)) return readers_check(args[1], args[2]);
     if (cmd == "check-record" && args.size() >= 2)
         return check_record(args[1], std::vector<std::string>(args.begin() + 2, args.end()));
     return fail_usage("unknown command or wrong arguments: " + cmd);

@@ -8,6 +8,7 @@
 #include <string_view>  // std::string_view
 
 #include "../error.hpp"
+#include "byte_scan.hpp"  // find_stop: the bytes a grammar must look at, a word at a time
 #include "utf8.hpp"
 
 namespace hermes::service {
@@ -91,19 +92,6 @@ void put_hex_escape(Sink& sink, unsigned char b) {
     sink.put(digits[b & 0xF]);
 }
 
-/// What a byte needs inside a double-quoted word: 0 nothing (copied as is), bit 0 a look (an escape,
-/// a refusal, or UTF-8 decoding at bytes >= 0x80), bit 1 `$` (doubled only in Exec* arguments).
-struct quoted_byte_table {
-    unsigned char flags[256];
-};
-[[nodiscard]] constexpr quoted_byte_table make_quoted_byte_table() noexcept {
-    quoted_byte_table t{};
-    for (unsigned b = 0; b < 256; ++b)
-        t.flags[b] = b < 0x20 || b >= 0x7F || b == '\\' || b == '"' || b == '%' ? 1 : b == '$' ? 2 : 0;
-    return t;
-}
-inline constexpr quoted_byte_table quoted_bytes = make_quoted_byte_table();
-
 /// The inside of a double-quoted systemd word and its closing quote: C escapes for `\ "` and
 /// controls, `%%`, and `$$` when `double_dollar`. Any UTF-8 text but NUL can be carried. (Bytes that
 /// are not UTF-8 would reach the process, but systemd then cannot report the unit over D-Bus:
@@ -111,17 +99,12 @@ inline constexpr quoted_byte_table quoted_bytes = make_quoted_byte_table();
 template <class Sink>
 status put_quoted_body(Sink& sink, std::string_view value, const field_ref& field, bool double_dollar,
                        std::string_view what) {
-    // Bytes that need no escaping are written in runs; UTF-8 is decoded only at bytes >= 0x80 (a valid
-    // non-ASCII character is never a control character, so it joins the run).
-    const unsigned char look = double_dollar ? 3 : 1;
-    const auto quiet = [&](std::size_t i) {
-        return (quoted_bytes.flags[static_cast<unsigned char>(value[i])] & look) == 0;
-    };
+    // Bytes that need no escaping are written in runs, found a word at a time; UTF-8 is decoded only
+    // at bytes >= 0x80 (a valid non-ASCII character is never a control character, so it joins the run).
     std::size_t run = 0;
     for (std::size_t pos = 0; pos < value.size();) {
-        while (pos + 4 <= value.size() && quiet(pos) && quiet(pos + 1) && quiet(pos + 2) && quiet(pos + 3))
-            pos += 4;
-        while (pos < value.size() && quiet(pos)) ++pos;
+        pos = double_dollar ? find_stop<byte_class::quoted_dollar>(value, pos)
+                            : find_stop<byte_class::quoted>(value, pos);
         if (pos == value.size()) break;
         const auto b = static_cast<unsigned char>(value[pos]);
         if (b >= 0x80) {
@@ -169,7 +152,8 @@ status put_exec_executable(Sink& sink, std::string_view value, const field_ref& 
     if (value.back() == '/')
         return make_error(errc::invalid_value, std::string(field),
                           "the executable path ends in '/', which names a directory");
-    for (std::size_t pos = 0; pos < value.size();) {
+    for (std::size_t pos = find_stop<byte_class::executable>(value, 0); pos < value.size();
+         pos = find_stop<byte_class::executable>(value, pos)) {
         const std::size_t at = pos;
         const char32_t cp = decode_utf8(value, pos);
         if (cp == invalid_code_point) return utf8_error(field, value, at);
@@ -238,7 +222,8 @@ status put_environment_assignment(Sink& sink, std::string_view name, std::string
 /// or read as a line continuation.
 [[nodiscard]] inline status check_unquoted(std::string_view value, const field_ref& field,
                                            std::string_view what) {
-    for (std::size_t pos = 0; pos < value.size();) {
+    for (std::size_t pos = find_stop<byte_class::unquoted>(value, 0); pos < value.size();
+         pos = find_stop<byte_class::unquoted>(value, pos)) {
         const std::size_t at = pos;
         const char32_t cp = decode_utf8(value, pos);
         if (cp == invalid_code_point) return utf8_error(field, value, at);

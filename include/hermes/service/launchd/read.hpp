@@ -285,7 +285,20 @@ class plist_reader {
         return fail_at(start, "unknown element <" + printable(name) + ">");
     }
 
+    /// plistlib's reading of <integer>: "0x"/"0X" and hex digits, else base 10 with an optional '-'
+    /// (leading zeros allowed); the value must fit std::int64_t.
     [[nodiscard]] result<plist_value> integer(std::string_view s, std::size_t at) const {
+        if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+            if (s.size() == 2) return fail_at(at, "\"" + printable(s) + "\" has no hex digits");
+            std::uint64_t v = 0;
+            for (std::size_t i = 2; i < s.size(); ++i) {
+                const int h = hex_value(s[i]);
+                if (h < 0) return fail_at(at, "\"" + printable(s) + "\" is not a hexadecimal integer");
+                if (v > (9223372036854775807ULL >> 4)) return fail_at(at, "integer out of range");
+                v = (v << 4) | static_cast<std::uint64_t>(h);
+            }
+            return plist_value(plist_value::storage_type(static_cast<std::int64_t>(v)));
+        }
         std::size_t i = 0;
         const bool negative = !s.empty() && s[0] == '-';
         if (negative) ++i;
@@ -310,7 +323,8 @@ class plist_reader {
 }  // namespace detail
 
 /// Parses an XML plist of the subset plist_builder writes; strict like expat (well-formedness,
-/// XML 1.0 characters) plus duplicate-key and integer-syntax checks.
+/// XML 1.0 characters) plus duplicate-key and integer-syntax checks; integers as plistlib reads them
+/// (decimal, or hexadecimal after "0x").
 [[nodiscard]] inline result<plist_value> parse_plist(std::string_view text) {
     return detail::plist_reader(text).document();
 }

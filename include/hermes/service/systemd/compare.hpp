@@ -10,7 +10,7 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
-#include "read.hpp"  // parse_unit, split_environment, detail::extract_word, detail::resolve_specifiers
+#include "read.hpp"  // parse_unit, split_environment, detail::extract_first_word, detail::resolve_specifiers
 
 namespace hermes::service {
 inline namespace v1 {
@@ -52,7 +52,7 @@ struct compared_group {
     std::vector<std::string> shown;
 };
 
-/// Keys whose value systemd reads as a whitespace-separated list of unit names (unquoted).
+/// Keys whose value systemd reads as a whitespace-separated list of unit names (quotes kept).
 [[nodiscard]] constexpr bool is_unit_list_key(std::string_view key) noexcept {
     constexpr std::string_view keys[] = {"After",
                                          "Before",
@@ -151,7 +151,7 @@ class unit_comparer {
                 rest.remove_prefix(1);
                 continue;
             }
-            auto word = extract_word(rest, /*relax=*/true, e.key);
+            auto word = extract_first_word(rest, exec_flags, e.key);
             if (!word) return std::nullopt;
             if (!*word) break;
             std::string w = std::move(**word);
@@ -190,22 +190,20 @@ class unit_comparer {
             }
         }
         if (is_unit_list_key(e.key) && !e.value.empty()) {
-            std::string_view rest = e.value;
+            // config_parse_unit_deps splits at whitespace and keeps quotes and backslashes
             std::vector<std::string> words;
-            bool ok = true;
-            for (;;) {
-                auto word = extract_word(rest, /*relax=*/true, e.key);
-                if (!word) ok = false;
-                if (!word || !*word) break;
-                words.push_back(resolved_or_raw(**word));
+            for (std::size_t i = 0; i < e.value.size();) {
+                while (i < e.value.size() && is_unit_space(e.value[i])) ++i;
+                std::size_t j = i;
+                while (j < e.value.size() && !is_unit_space(e.value[j])) ++j;
+                if (j > i) words.push_back(resolved_or_raw(e.value.substr(i, j - i)));
+                i = j;
             }
-            if (ok) {
-                for (std::string& w : words) {
-                    std::string shown = words.size() == 1 ? e.value : w;
-                    push(out, e.section, e.key, filtered(e.section, e.key, std::move(w)), std::move(shown));
-                }
-                return;
+            for (std::string& w : words) {
+                std::string shown = words.size() == 1 ? e.value : w;
+                push(out, e.section, e.key, filtered(e.section, e.key, std::move(w)), std::move(shown));
             }
+            return;
         }
         push(out, e.section, e.key, filtered(e.section, e.key, resolved_or_raw(e.value)), e.value);
     }

@@ -34,10 +34,11 @@ namespace systemd {
     return out;
 }
 
-/// `systemd-escape -p PATH`: simplified, "/" becomes "-", leading and trailing slashes dropped, then
-/// escape_unit_name. Relative paths and `..` segments are errors (not reversible).
+/// `systemd-escape -p PATH` (unit_name_path_escape): simplified, "/" becomes "-", leading and trailing
+/// slashes dropped, then escape_unit_name; the root and the empty path (which systemd takes as the
+/// root) are "-". Relative paths and `..` segments are errors (not reversible).
 [[nodiscard]] inline result<std::string> escape_unit_path(std::string_view path) {
-    if (path.empty()) return make_error(errc::empty_value, "unit path", "the path is empty");
+    if (path.empty()) return std::string("-");
     if (path.front() != '/')
         return make_error(
             errc::relative_path, "unit path",

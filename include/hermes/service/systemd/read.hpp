@@ -19,6 +19,42 @@ namespace hermes::service {
 inline namespace v1 {
 namespace systemd {
 
+namespace detail {
+
+/// systemd's unichar_is_valid: a Unicode scalar value that is not a non-character.
+[[nodiscard]] constexpr bool is_valid_unichar(char32_t cp) noexcept {
+    return cp < 0x110000 && (cp & 0xFFFFF800) != 0xD800 && !(cp >= 0xFDD0 && cp <= 0xFDEF) &&
+           (cp & 0xFFFE) != 0xFFFE;
+}
+
+/// Byte offset of the first sequence systemd's utf8_is_valid refuses (malformed, surrogate, or a
+/// non-character such as U+FFFE), or npos.
+[[nodiscard]] constexpr std::size_t find_invalid_unit_utf8(std::string_view s) noexcept {
+    for (std::size_t pos = 0; pos < s.size();) {
+        const std::size_t at = pos;
+        const char32_t cp = decode_utf8(s, pos);
+        if (cp == invalid_code_point || !is_valid_unichar(cp)) return at;
+    }
+    return std::string_view::npos;
+}
+
+/// The error for find_invalid_unit_utf8's finding at `offset` in `value`.
+[[nodiscard]] inline unexpected_error unit_utf8_error(const std::string& field, std::string_view value,
+                                                      std::size_t offset, std::string_view why = {}) {
+    std::size_t pos = offset;
+    const char32_t cp = decode_utf8(value, pos);
+    std::string message = cp == invalid_code_point
+                              ? "is not valid UTF-8: byte " +
+                                    describe_byte(static_cast<unsigned char>(value[offset])) + " at " +
+                                    describe_position(value, offset) + " does not start a valid sequence"
+                              : "is not UTF-8 to systemd: the non-character " + describe_code_point(cp) +
+                                    " at " + describe_position(value, offset);
+    message.append(why);
+    return make_error(errc::invalid_utf8, field, std::move(message));
+}
+
+}  // namespace detail
+
 /// One `Key=value` line of a unit file (value whitespace-trimmed, continuations joined).
 struct unit_entry {
     std::string section;
@@ -34,7 +70,7 @@ class unit_file {
     [[nodiscard]] const std::vector<std::string>& sections() const noexcept { return sections_; }
     /// Every assignment in file order.
     [[nodiscard]] const std::vector<unit_entry>& entries() const noexcept { return entries_; }
-    /// Lines systemd would ignore with a warning (no '=', outside a section, not UTF-8).
+    /// Lines systemd would ignore with a warning (no '=', no key, outside a section).
     [[nodiscard]] const std::vector<std::string>& warnings() const noexcept { return warnings_; }
 
     /// The last assignment of section.key; nullopt when unset or reset by an empty assignment.
@@ -70,7 +106,9 @@ class unit_file {
 
 /// Parses unit text as systemd 252 does: comments (`#`, `;`) skipped even inside continuations,
 /// an odd number of trailing backslashes joins the next line (the backslash becomes a space),
-/// whitespace around keys and values trimmed. Fails where systemd refuses the whole file.
+/// whitespace around keys and values trimmed (conf-parser's config_parse and parse_line). Fails where
+/// systemd refuses the whole file: a line longer than 1 MiB, a bad section header, a line that is not
+/// UTF-8 (systemd's utf8_is_valid, which also refuses non-characters such as U+FFFE).
 [[nodiscard]] inline result<unit_file> parse_unit(std::string_view text) {
     unit_file file;
     std::string current_section;
@@ -81,9 +119,12 @@ class unit_file {
         const std::string_view l = detail::strip(logical);
         if (l.empty()) return {};
         const std::string where = "line " + std::to_string(line);
-        if (detail::find_invalid_utf8(l) != std::string_view::npos) {
-            file.warnings_.push_back(where + ": not UTF-8 clean, ignored");
-        } else if (l.front() == '[') {
+        if (const std::size_t bad = detail::find_invalid_unit_utf8(l); bad != std::string_view::npos) {
+            // conf-parser's parse_line logs "ignoring assignment" but returns -EINVAL: the unit fails to
+            // load.
+            return detail::unit_utf8_error(where, l, bad, "; systemd refuses to load the unit");
+        }
+        if (l.front() == '[') {
             bool safe = l.size() >= 2 && l.back() == ']';
             for (std::size_t i = 1; safe && i + 1 < l.size(); ++i)
                 safe = !detail::is_control(static_cast<unsigned char>(l[i])) && l[i] != '"' && l[i] != '\'' &&
@@ -101,6 +142,8 @@ class unit_file {
             file.warnings_.push_back(where + ": missing '=', ignored");
         } else if (!have_section) {
             file.warnings_.push_back(where + ": assignment outside of a section, ignored");
+        } else if (eq == 0) {
+            file.warnings_.push_back(where + ": missing key name before '=', ignored");
         } else {
             file.entries_.push_back(unit_entry{current_section, std::string(detail::strip(l.substr(0, eq))),
                                                std::string(detail::strip(l.substr(eq + 1))), line});
@@ -145,8 +188,10 @@ class unit_file {
 
 namespace detail {
 
-/// systemd's cunescape_one: decodes the escape after a backslash at `s[0]`; returns the number of
-/// characters consumed after the backslash, or 0 when it is not a valid escape.
+/// systemd's cunescape_one (NUL refused): decodes the escape after a backslash at `s[0]`; returns
+/// the number of characters consumed after the backslash, or 0 when it is not a valid escape.
+/// `\u` takes any non-zero 16-bit value (a surrogate too, encoded as its three bytes); `\U` only
+/// what is_valid_unichar accepts; `\x` and octal give a raw byte.
 [[nodiscard]] inline std::size_t cunescape_one(std::string_view s, std::string& out) {
     if (s.empty()) return 0;
     switch (s[0]) {
@@ -179,7 +224,7 @@ namespace detail {
                 if (h < 0) return 0;
                 cp = (cp << 4) | static_cast<char32_t>(h);
             }
-            if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+            if (cp == 0 || (n == 8 && !is_valid_unichar(cp))) return 0;
             append_utf8(out, cp);
             return n + 1;
         }
@@ -199,10 +244,28 @@ namespace detail {
     return 0;
 }
 
-/// systemd's extract_first_word(UNQUOTE|CUNESCAPE|CUNESCAPE_RELAX when `relax`): the next word of
-/// `rest`, or nullopt at the end. Unknown escapes are kept literally when `relax`, else an error.
-[[nodiscard]] inline result<std::optional<std::string>> extract_word(std::string_view& rest, bool relax,
-                                                                     std::string_view field) {
+/// The ExtractFlags of systemd's extract_first_word that the unit readers use (separators are
+/// always WHITESPACE).
+struct extract_flags {
+    bool unquote = false;         ///< EXTRACT_UNQUOTE: '...' and "..." group and are removed
+    bool cunescape = false;       ///< EXTRACT_CUNESCAPE: C escapes decoded (else `\c` is c)
+    bool unescape_relax = false;  ///< EXTRACT_UNESCAPE_RELAX: an unknown escape stays literally
+    bool relax = false;           ///< EXTRACT_RELAX: unbalanced quotes and a last '\' tolerated
+};
+
+/// config_parse_environ's flags: EXTRACT_CUNESCAPE|EXTRACT_UNQUOTE.
+inline constexpr extract_flags environ_flags{true, true, false, false};
+/// config_parse_exec's flags: EXTRACT_UNQUOTE|EXTRACT_CUNESCAPE through extract_first_word_and_warn,
+/// whose retry with EXTRACT_UNESCAPE_RELAX gives the same words as asking for it at once.
+inline constexpr extract_flags exec_flags{true, true, true, false};
+/// replace_env_argv's split of a whole-word $NAME: EXTRACT_RELAX|EXTRACT_UNQUOTE.
+inline constexpr extract_flags variable_split_flags{true, false, false, true};
+
+/// systemd's extract_first_word(p, &word, NULL, flags): the next word of `rest`, or nullopt at the
+/// end; `rest` then starts at the next word. Where systemd returns -EINVAL, an error naming `field`.
+[[nodiscard]] inline result<std::optional<std::string>> extract_first_word(std::string_view& rest,
+                                                                           extract_flags flags,
+                                                                           std::string_view field) {
     std::size_t i = 0;
     while (i < rest.size() && is_unit_space(rest[i])) ++i;
     if (i == rest.size()) {
@@ -214,23 +277,30 @@ namespace detail {
     for (; i < rest.size(); ++i) {
         const char c = rest[i];
         if (c == '\\') {
-            if (i + 1 == rest.size()) {
-                if (!relax)
-                    return make_error(errc::parse_error, std::string(field), "ends in a lone backslash");
-                word.push_back('\\');
+            if (i + 1 == rest.size()) {  // a last backslash
+                if (flags.unescape_relax && (quote == 0 || flags.relax)) {
+                    word.push_back('\\');
+                } else if (!flags.relax) {
+                    return make_error(errc::parse_error, std::string(field),
+                                      quote != 0 ? "has unbalanced quoting" : "ends in a lone backslash");
+                }
+                rest = {};
+                return std::optional<std::string>(std::move(word));
+            }
+            if (!flags.cunescape) {
+                word.push_back(rest[++i]);
                 continue;
             }
             const std::size_t used = cunescape_one(rest.substr(i + 1), word);
-            if (used == 0) {
-                if (!relax)
-                    return make_error(errc::parse_error, std::string(field),
-                                      "has an unknown escape \"\\" + printable(rest.substr(i + 1, 1)) +
-                                          "\" at " + describe_position(rest, i));
-                word.push_back('\\');
-                word.push_back(rest[i + 1]);
-                ++i;
-            } else {
+            if (used > 0) {
                 i += used;
+            } else if (flags.unescape_relax) {
+                word.push_back('\\');
+                word.push_back(rest[++i]);
+            } else {
+                return make_error(errc::parse_error, std::string(field),
+                                  "has an unknown escape \"\\" + printable(rest.substr(i + 1, 1)) + "\" at " +
+                                      describe_position(rest, i));
             }
             continue;
         }
@@ -242,20 +312,22 @@ namespace detail {
             }
             continue;
         }
-        if (c == '"' || c == '\'') {
+        if (flags.unquote && (c == '"' || c == '\'')) {
             quote = c;
             continue;
         }
         if (is_unit_space(c)) break;
         word.push_back(c);
     }
-    if (quote != 0) return make_error(errc::parse_error, std::string(field), "has unbalanced quoting");
+    if (quote != 0 && !flags.relax)
+        return make_error(errc::parse_error, std::string(field), "has unbalanced quoting");
     while (i < rest.size() && is_unit_space(rest[i])) ++i;
     rest.remove_prefix(i);
     return std::optional<std::string>(std::move(word));
 }
 
-/// Resolves `%%`; any other specifier needs a unit context this library does not have.
+/// Resolves `%%`; any other specifier needs a unit context this library does not have. As systemd
+/// 252's specifier_printf, '%' before a character that is not a letter or digit stays literally.
 [[nodiscard]] inline result<std::string> resolve_specifiers(std::string word, std::string_view field) {
     if (word.find('%') == std::string::npos) return word;
     std::string out;
@@ -283,156 +355,258 @@ namespace detail {
 /// Environment for exec-time expansion: (name, value) pairs, later ones win.
 using environment_list = std::vector<std::pair<std::string, std::string>>;
 
-[[nodiscard]] inline const std::string* find_variable(const environment_list& env, std::string_view name) {
-    for (auto it = env.rbegin(); it != env.rend(); ++it)
-        if (it->first == name) return &it->second;
-    return nullptr;
+/// systemd's strv_env_get_n over `env` (searched from the end): the value of the last entry whose
+/// "NAME=value" text starts with `name` followed by '='. An empty name is never found. Without an
+/// environment (env == nullptr) a lookup is an error naming `reference`.
+[[nodiscard]] inline result<std::optional<std::string>> lookup_variable(const environment_list* env,
+                                                                        std::string_view name,
+                                                                        std::string_view reference,
+                                                                        std::string_view field) {
+    if (name.empty()) return std::optional<std::string>{};
+    if (env == nullptr)
+        return make_error(errc::unrepresentable, std::string(field),
+                          "refers to " + printable(reference) +
+                              ", which systemd expands from the environment when it starts the process "
+                              "(write $$ for a literal $)");
+    for (auto it = env->rbegin(); it != env->rend(); ++it) {
+        std::string entry = it->first;
+        entry.append("=").append(it->second);
+        if (entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 &&
+            entry[name.size()] == '=')
+            return std::optional<std::string>(entry.substr(name.size() + 1));
+    }
+    return std::optional<std::string>{};
 }
 
-/// systemd's exec-time replace_env_argv for one word, appending the result to `argv`: a whole-word
-/// `$NAME` becomes the value split at whitespace (nothing when unset); `${NAME}` inside a word
-/// becomes the value; `$$` becomes `$`. Without `env`, a reference is an error.
-[[nodiscard]] inline status expand_word(std::string word, const environment_list* env, std::string_view field,
-                                        std::vector<std::string>& argv) {
+/// systemd 252's replace_env with flags 0 over one word: `${NAME}` becomes the value (empty when
+/// unset), `$$` becomes `$`; `$NAME`, an unterminated `${NAME` and `${NAME:...}` stay literally
+/// (only a `${...}` inside the latter is expanded).
+[[nodiscard]] inline result<std::string> replace_env(std::string_view w, const environment_list* env,
+                                                     std::string_view field) {
+    enum class state { word, curly, variable } st = state::word;
+    std::string out;
+    std::size_t word = 0;  // start of the text not yet copied to `out`
+    for (std::size_t i = 0; i < w.size(); ++i) {
+        const char c = w[i];
+        switch (st) {
+            case state::word:
+                if (c == '$') st = state::curly;
+                break;
+            case state::curly:
+                if (c == '{') {
+                    out.append(w.substr(word, i - 1 - word));
+                    word = i - 1;
+                    st = state::variable;
+                } else if (c == '$') {
+                    out.append(w.substr(word, i - word));
+                    word = i + 1;
+                    st = state::word;
+                } else {
+                    st = state::word;
+                }
+                break;
+            case state::variable:
+                if (c == '}') {
+                    auto value = lookup_variable(env, w.substr(word + 2, i - word - 2),
+                                                 w.substr(word, i - word + 1), field);
+                    if (!value) return unexpected_error(std::move(value.error()));
+                    if (*value) out.append(**value);
+                    word = i + 1;
+                    st = state::word;
+                } else if (c == ':') {
+                    st = state::word;  // ${NAME:-...} and ${NAME:+...} are not expanded in 252
+                }
+                break;
+        }
+    }
+    out.append(w.substr(word));
+    return out;
+}
+
+/// systemd 252's replace_env_argv for one argument, appending to `argv`: a word that is `$NAME`
+/// as a whole (not `${` or `$$`) becomes the value split into words with unquoting
+/// (EXTRACT_RELAX|EXTRACT_UNQUOTE; nothing when unset); any other word goes through replace_env.
+[[nodiscard]] inline status replace_env_word(std::string word, const environment_list* env,
+                                             std::string_view field, std::vector<std::string>& argv) {
     if (word.find('$') == std::string::npos) {
         argv.push_back(std::move(word));
         return {};
     }
-    const auto needs_env = [&](std::string_view what) {
-        return make_error(errc::unrepresentable, std::string(field),
-                          "refers to " + std::string(what) +
-                              ", which systemd expands from the environment when it starts the process "
-                              "(write $$ for a literal $)");
-    };
     if (word.front() == '$' && (word.size() == 1 || (word[1] != '{' && word[1] != '$'))) {
-        if (env == nullptr) return needs_env(word);
-        if (const std::string* v = find_variable(*env, std::string_view(word).substr(1))) {
-            std::string_view rest = *v;
-            while (!rest.empty()) {
-                std::size_t i = 0;
-                while (i < rest.size() && is_unit_space(rest[i])) ++i;
-                std::size_t j = i;
-                while (j < rest.size() && !is_unit_space(rest[j])) ++j;
-                if (j > i) argv.emplace_back(rest.substr(i, j - i));
-                rest.remove_prefix(j);
-            }
-        }
-        return {};
-    }
-    std::string out;
-    out.reserve(word.size());
-    for (std::size_t i = 0; i < word.size(); ++i) {
-        if (word[i] == '$' && i + 1 < word.size() && word[i + 1] == '$') {
-            out.push_back('$');
-            ++i;
-        } else if (word[i] == '$' && i + 1 < word.size() && word[i + 1] == '{') {
-            const std::size_t close = word.find('}', i);
-            if (close == std::string::npos) return needs_env(word.substr(i));
-            if (env == nullptr) return needs_env(word.substr(i, close - i + 1));
-            if (const std::string* v =
-                    find_variable(*env, std::string_view(word).substr(i + 2, close - i - 2)))
-                out.append(*v);
-            i = close;
-        } else {
-            out.push_back(word[i]);
+        auto value = lookup_variable(env, std::string_view(word).substr(1), word, field);
+        if (!value) return unexpected_error(std::move(value.error()));
+        if (!*value) return {};
+        std::string_view rest = **value;
+        for (;;) {
+            auto part = extract_first_word(rest, variable_split_flags, field);
+            if (!part) return unexpected_error(std::move(part.error()));  // not reached: RELAX never fails
+            if (!*part) return {};
+            argv.push_back(std::move(**part));
         }
     }
-    argv.push_back(std::move(out));
+    auto replaced = replace_env(word, env, field);
+    if (!replaced) return unexpected_error(std::move(replaced.error()));
+    argv.push_back(std::move(*replaced));
     return {};
 }
 
-[[nodiscard]] inline result<std::vector<std::string>> split_command_line(std::string_view value,
-                                                                         const environment_list* env);
+/// systemd's string_is_safe: no control character, quote, backslash or DEL.
+[[nodiscard]] constexpr bool is_safe_string(std::string_view s) noexcept {
+    for (const char c : s)
+        if ((c > 0 && c < ' ') || c == '"' || c == '\'' || c == '\\' || c == '\x7f') return false;
+    return true;
+}
 
-}  // namespace detail
-
-/// The shared reader behind both split_command_line overloads.
-[[nodiscard]] inline result<std::vector<std::string>> detail::split_command_line(
-    std::string_view value, const environment_list* env) {
-    std::string_view rest = value;
-    auto first = detail::extract_word(rest, /*relax=*/true, "command line");
-    if (!first) return unexpected_error(std::move(first.error()));
-    if (!*first) return make_error(errc::empty_value, "command line", "is empty");
-    std::string_view f = **first;
-    bool separate_argv0 = false;
-    bool no_env_expand = false;
-    for (bool more = true; more && !f.empty();) {
-        switch (f.front()) {
-            case '@':
-                more = !separate_argv0;
-                separate_argv0 = true;
-                break;
-            case ':':
-                more = !no_env_expand;
-                no_env_expand = true;
-                break;
-            case '-':
-            case '+':
-            case '!': break;
-            default: more = false;
-        }
-        if (more) f.remove_prefix(1);
+/// config_parse_exec's check of the executable: `path_is_absolute ? path_is_valid :
+/// filename_is_valid` (components of at most 255 bytes, under 4096 bytes in all; a bare name is
+/// not "." or "..").
+[[nodiscard]] constexpr bool is_valid_executable(std::string_view path) noexcept {
+    if (path.empty()) return false;
+    if (path.front() != '/')
+        return path != "." && path != ".." && path.find('/') == std::string_view::npos && path.size() <= 255;
+    if (path.size() >= 4096) return false;
+    for (std::size_t start = 0; start < path.size();) {
+        std::size_t end = path.find('/', start);
+        if (end == std::string_view::npos) end = path.size();
+        if (end - start > 255) return false;
+        start = end + 1;
     }
-    auto path = detail::resolve_specifiers(std::string(f), "command line[0]");
-    if (!path) return unexpected_error(std::move(path.error()));
-    if (path->empty())
-        return make_error(errc::empty_value, "command line[0]", "has an empty executable path");
+    return true;
+}
+
+/// The shared reader behind both split_command_line overloads: config_parse_exec, then (without
+/// the ':' prefix) replace_env_argv.
+[[nodiscard]] inline result<std::vector<std::string>> split_command_line(std::string_view value,
+                                                                         const environment_list* env) {
+    std::string_view rest = value;
     std::vector<std::string> argv;
-    if (!separate_argv0) argv.push_back(*path);
-    while (!rest.empty()) {
-        if (rest[0] == ';' && (rest.size() == 1 || detail::is_unit_space(rest[1])))
-            return make_error(errc::unrepresentable, "command line",
-                              "holds more than one command (an unquoted ';' separates commands)");
-        if (rest.size() >= 2 && rest[0] == '\\' && rest[1] == ';' &&
-            (rest.size() == 2 || detail::is_unit_space(rest[2]))) {
-            argv.emplace_back(";");
-            rest.remove_prefix(2);
-            while (!rest.empty() && detail::is_unit_space(rest.front())) rest.remove_prefix(1);
+    bool have_command = false;
+    bool no_env_expand = false;
+    for (bool semicolon = true; semicolon;) {
+        semicolon = false;
+        auto first = extract_first_word(rest, exec_flags, "command line");
+        if (!first) return unexpected_error(std::move(first.error()));
+        if (!*first) break;
+        if (**first == ";") {  // a lone ";" separates commands; it is never an executable
+            semicolon = true;
             continue;
         }
-        const std::string field =
-            "command line[" + std::to_string(argv.size() + (separate_argv0 ? 1 : 0)) + "]";
-        auto word = detail::extract_word(rest, /*relax=*/true, field);
-        if (!word) return unexpected_error(std::move(word.error()));
-        if (!*word) break;
-        auto resolved = detail::resolve_specifiers(std::move(**word), field);
-        if (!resolved) return unexpected_error(std::move(resolved.error()));
-        argv.push_back(std::move(*resolved));
+        if (have_command)
+            return make_error(errc::unrepresentable, "command line",
+                              "holds more than one command (an unquoted ';' separates commands)");
+        have_command = true;
+        // Each prefix at most once; '+', '!' and "!!" exclude one another.
+        std::string_view f = **first;
+        bool ignore = false;
+        bool separate_argv0 = false;
+        bool privileged = false;
+        bool no_setuid = false;
+        bool ambient = false;
+        for (;; f.remove_prefix(1)) {
+            const char c = f.empty() ? '\0' : f.front();
+            if (c == '-' && !ignore) {
+                ignore = true;
+            } else if (c == '@' && !separate_argv0) {
+                separate_argv0 = true;
+            } else if (c == ':' && !no_env_expand) {
+                no_env_expand = true;
+            } else if (c == '+' && !(privileged || no_setuid || ambient)) {
+                privileged = true;
+            } else if (c == '!' && !(privileged || no_setuid || ambient)) {
+                no_setuid = true;
+            } else if (c == '!' && !(privileged || ambient)) {
+                no_setuid = false;
+                ambient = true;
+            } else {
+                break;
+            }
+        }
+        auto path = resolve_specifiers(std::string(f), "command line[0]");
+        if (!path) return unexpected_error(std::move(path.error()));
+        if (path->empty())
+            return make_error(errc::empty_value, "command line[0]", "has an empty executable path");
+        if (!is_safe_string(*path))
+            return make_error(
+                errc::parse_error, "command line[0]",
+                "executable \"" + printable(*path) +
+                    "\" contains a quote, backslash or control character, which systemd refuses");
+        if (path->back() == '/')
+            return make_error(errc::parse_error, "command line[0]",
+                              "executable \"" + printable(*path) + "\" names a directory (ends in '/')");
+        if (!is_valid_executable(*path))
+            return make_error(
+                errc::parse_error, "command line[0]",
+                "\"" + printable(*path) + "\" is neither a valid executable name nor an absolute path");
+        if (!separate_argv0) argv.push_back(std::move(*path));
+        while (!rest.empty()) {
+            if (rest[0] == ';' && (rest.size() == 1 || is_unit_space(rest[1]))) {
+                rest.remove_prefix(1);
+                while (!rest.empty() && is_unit_space(rest.front())) rest.remove_prefix(1);
+                semicolon = true;
+                break;
+            }
+            if (rest.size() >= 2 && rest[0] == '\\' && rest[1] == ';' &&
+                (rest.size() == 2 || is_unit_space(rest[2]))) {
+                argv.emplace_back(";");
+                rest.remove_prefix(2);
+                while (!rest.empty() && is_unit_space(rest.front())) rest.remove_prefix(1);
+                continue;
+            }
+            const std::string field =
+                "command line[" + std::to_string(argv.size() + (separate_argv0 ? 1 : 0)) + "]";
+            auto word = extract_first_word(rest, exec_flags, field);
+            if (!word) return unexpected_error(std::move(word.error()));
+            if (!*word) break;
+            auto resolved = resolve_specifiers(std::move(**word), field);
+            if (!resolved) return unexpected_error(std::move(resolved.error()));
+            argv.push_back(std::move(*resolved));
+        }
+        if (argv.empty()) return make_error(errc::empty_value, "command line", "has no argv[0] after '@'");
     }
-    if (argv.empty()) return make_error(errc::empty_value, "command line", "has no argv[0] after '@'");
+    if (!have_command) return make_error(errc::empty_value, "command line", "is empty");
     if (no_env_expand) return argv;
     std::vector<std::string> expanded;
     expanded.reserve(argv.size());
     for (std::size_t i = 0; i < argv.size(); ++i)
-        if (auto ok = detail::expand_word(std::move(argv[i]), env, "command line[" + std::to_string(i) + "]",
-                                          expanded);
+        if (auto ok = replace_env_word(std::move(argv[i]), env, "command line[" + std::to_string(i) + "]",
+                                       expanded);
             !ok)
             return unexpected_error(std::move(ok.error()));
+    if (expanded.empty())  // systemd would exec with argc 0; no Exec* line can say that back
+        return make_error(errc::empty_value, "command line", "leaves no argv[0] after exec-time expansion");
     return expanded;
 }
 
-/// The argv systemd passes for one Exec* value: quotes removed, C escapes decoded, `%%` and `$$`
-/// resolved, prefixes (`-`, `@`, `:`, `+`, `!`) applied. A specifier other than `%%`, a `$VAR`
-/// reference (expanded by systemd at exec time), or a second command after `;` is an error.
+}  // namespace detail
+
+/// The argv systemd 252 passes for one Exec* value (config_parse_exec, then replace_env_argv):
+/// quotes removed, C escapes decoded, `%%` and `$$` resolved, prefixes (`-`, `@`, `:`, `+`, `!`,
+/// `!!`, each at most once) applied, a trailing ` ;` accepted. What systemd refuses (an executable
+/// ending in '/' or holding a quote, backslash or control character) is an error, and so are what
+/// only systemd can resolve (a specifier other than `%%`, a `$NAME` or `${NAME}` reference) and a
+/// second command after `;`.
 [[nodiscard]] inline result<std::vector<std::string>> split_command_line(std::string_view value) {
     return detail::split_command_line(value, nullptr);
 }
 
-/// As above, expanding `$NAME` and `${NAME}` from `environment` as systemd does when it starts the
-/// process (pairs as split_environment returns them; the last assignment of a name wins).
+/// As above, expanding from `environment` as systemd 252 does when it starts the process: a word
+/// that is `$NAME` as a whole becomes the value split into words (quotes removed), `${NAME}` the
+/// value; `${NAME:-...}` and an unterminated `${` stay literally. Pairs as split_environment returns
+/// them; the last assignment of a name wins.
 [[nodiscard]] inline result<std::vector<std::string>> split_command_line(
     std::string_view value, const std::vector<std::pair<std::string, std::string>>& environment) {
     return detail::split_command_line(value, &environment);
 }
 
-/// The variables of one Environment= value, in order, as systemd 252 reads them (quotes, C escapes,
-/// `%%`; `$` literal). An empty value (a reset) gives an empty list.
+/// The variables of one Environment= value, in order, as systemd 252's config_parse_environ reads
+/// them (EXTRACT_CUNESCAPE|EXTRACT_UNQUOTE, `%%`; `$` literal). An empty value (a reset) gives an
+/// empty list. What systemd would skip (bad syntax, name or UTF-8) is an error here.
 [[nodiscard]] inline result<std::vector<std::pair<std::string, std::string>>> split_environment(
     std::string_view value) {
     std::vector<std::pair<std::string, std::string>> out;
     std::string_view rest = value;
     for (;;) {
-        auto word = detail::extract_word(rest, /*relax=*/false, "Environment");
+        auto word = detail::extract_first_word(rest, detail::environ_flags, "Environment");
         if (!word) return unexpected_error(std::move(word.error()));
         if (!*word) return out;
         auto resolved = detail::resolve_specifiers(std::move(**word), "Environment");
@@ -446,8 +620,8 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
         if (auto ok = detail::check_environment_name(name, field); !ok)
             return unexpected_error(std::move(ok.error()));
         std::string val = resolved->substr(eq + 1);
-        if (const std::size_t bad = detail::find_invalid_utf8(val); bad != std::string::npos)
-            return detail::utf8_error(field, val, bad);
+        if (const std::size_t bad = detail::find_invalid_unit_utf8(val); bad != std::string::npos)
+            return detail::unit_utf8_error(field, val, bad);
         out.emplace_back(std::move(name), std::move(val));
     }
 }

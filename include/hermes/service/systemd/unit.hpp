@@ -146,7 +146,7 @@ struct directive {
     std::vector<std::string> values;  ///< exec: argv; environment: {name, value}; else {value}
     bool flag = false;                ///< working_directory: missing ok
     bool custom = false;              ///< from set()/add()/reset(): checked against the kind at build()
-    exec_flags prefixes{};            ///< exec: the line's prefixes
+    systemd::exec_flags prefixes{};   ///< exec: the line's prefixes
 };
 
 /// Accepts systemd time spans: "infinity" or one or more `<number>[unit]` groups.
@@ -300,7 +300,8 @@ status put_output(Sink& sink, std::string_view spec, const field_ref& field) {
 /// The words of a command line: the executable, then the arguments (`$` literal and variable() refused
 /// under `:`); with `@`, argv needs at least the executable and argv[0].
 template <class Sink, class Argv>
-status put_command_line(Sink& sink, std::string_view key, const Argv& argv, const exec_flags& flags) {
+status put_command_line(Sink& sink, std::string_view key, const Argv& argv,
+                        const systemd::exec_flags& flags) {
     std::size_t i = 0;
     for (const auto& arg : argv) {
         if (i > 0) sink.put(' ');
@@ -385,13 +386,13 @@ class unit_writer {
     /// An Exec* line; `argv` (non-empty) is any range of strings or string views.
     template <class Argv>
     status exec(std::string_view key, const Argv& argv, bool dash) {
-        exec_flags flags;
+        systemd::exec_flags flags;
         flags.ignore_failure = dash;
         return exec(key, argv, flags);
     }
     /// An Exec* line with its prefixes: `-@:` then `+`, `!` or `!!`.
     template <class Argv>
-    status exec(std::string_view key, const Argv& argv, const exec_flags& flags) {
+    status exec(std::string_view key, const Argv& argv, const systemd::exec_flags& flags) {
         return line(key, [&]() -> status {
             if (flags.ignore_failure) sink_.put('-');
             if (flags.separate_argv0) sink_.put('@');
@@ -580,36 +581,36 @@ class unit_setters {
         return scalar("Service", "Type", kind::trusted, std::string(to_string(t)));
     }
     /// ExecStart=: argv[0] is the absolute executable; every argument arrives byte-exact.
-    Derived& exec_start(std::vector<std::string> argv, exec_flags flags = {}) {
+    Derived& exec_start(std::vector<std::string> argv, systemd::exec_flags flags = {}) {
         return exec("ExecStart", std::move(argv), flags);
     }
     /// ExecStartPre= (repeated calls add lines, run in order).
-    Derived& exec_start_pre(std::vector<std::string> argv, exec_flags flags = {}) {
+    Derived& exec_start_pre(std::vector<std::string> argv, systemd::exec_flags flags = {}) {
         return exec("ExecStartPre", std::move(argv), flags);
     }
     /// ExecStartPost=.
-    Derived& exec_start_post(std::vector<std::string> argv, exec_flags flags = {}) {
+    Derived& exec_start_post(std::vector<std::string> argv, systemd::exec_flags flags = {}) {
         return exec("ExecStartPost", std::move(argv), flags);
     }
     /// ExecCondition= (exit 1..254 skips the start without failing).
-    Derived& exec_condition(std::vector<std::string> argv, exec_flags flags = {}) {
+    Derived& exec_condition(std::vector<std::string> argv, systemd::exec_flags flags = {}) {
         return exec("ExecCondition", std::move(argv), flags);
     }
     /// ExecStop=.
-    Derived& exec_stop(std::vector<std::string> argv, exec_flags flags = {}) {
+    Derived& exec_stop(std::vector<std::string> argv, systemd::exec_flags flags = {}) {
         return exec("ExecStop", std::move(argv), flags);
     }
     /// ExecReload=.
-    Derived& exec_reload(std::vector<std::string> argv, exec_flags flags = {}) {
+    Derived& exec_reload(std::vector<std::string> argv, systemd::exec_flags flags = {}) {
         return exec("ExecReload", std::move(argv), flags);
     }
     /// ExecStopPost=.
-    Derived& exec_stop_post(std::vector<std::string> argv, exec_flags flags = {}) {
+    Derived& exec_stop_post(std::vector<std::string> argv, systemd::exec_flags flags = {}) {
         return exec("ExecStopPost", std::move(argv), flags);
     }
     /// ExecStopPost=, with the '-' prefix when `ignore_failure`.
     Derived& exec_stop_post(std::vector<std::string> argv, bool ignore_failure) {
-        exec_flags flags;
+        systemd::exec_flags flags;
         flags.ignore_failure = ignore_failure;
         return exec("ExecStopPost", std::move(argv), flags);
     }
@@ -869,7 +870,7 @@ class unit_setters {
         return self();
     }
 
-    Derived& exec(std::string_view key, std::vector<std::string> argv, exec_flags flags) {
+    Derived& exec(std::string_view key, std::vector<std::string> argv, systemd::exec_flags flags) {
         directive d{"Service", std::string(key), kind::exec, std::move(argv)};
         d.prefixes = flags;
         directives_.push_back(std::move(d));
@@ -1129,7 +1130,7 @@ class unit_builder : public detail::unit_setters<unit_builder> {
 [[nodiscard]] inline result<std::string> quote_command_line(const std::vector<std::string>& argv) {
     std::string out;
     detail::string_sink sink{&out};
-    if (auto ok = detail::put_command_line(sink, "command line", argv, exec_flags{}); !ok)
+    if (auto ok = detail::put_command_line(sink, "command line", argv, systemd::exec_flags{}); !ok)
         return unexpected_error(std::move(ok.error()));
     return out;
 }

@@ -9,8 +9,7 @@
 namespace hermes::service {
 inline namespace v1 {
 namespace detail {}  // namespace detail
-namespace systemd {
-namespace detail {
+namespace systemd::detail {
 using namespace hermes::service::detail;
 
 /// systemd's LONG_LINE_MAX: a longer line makes the whole unit fail to load.
@@ -46,7 +45,6 @@ inline std::string indexed_field(std::string_view key, std::string_view index) {
     return line;
 }
 
-}  // namespace detail
-}  // namespace systemd
+}  // namespace systemd::detail
 }  // namespace v1
 }  // namespace hermes::service
