@@ -237,6 +237,11 @@ TEST_CASE("Exec prefix errors", "[systemd][model][errors]") {
     CHECK(error_of(minimal().exec_start_pre({}), errc::empty_value, "ExecStartPre") ==
           "the command line is empty; give at least the executable");
     error_of(minimal().exec_condition({"test"}), errc::relative_path, "ExecCondition[0]");
+    // systemd 252 refuses an executable path with a segment over 255 bytes ("neither a valid executable
+    // name nor an absolute path"), as split_command_line does
+    CHECK(error_of(minimal().exec_stop({"/opt/" + std::string(256, 'a') + "/x"}), errc::out_of_range,
+                   "ExecStop[0]") == "has a path segment of 256 bytes; systemd limits segments to 255");
+    CHECK(minimal().exec_stop({"/opt/" + std::string(255, 'a') + "/x"}).build());
 }
 
 TEST_CASE("durations: any std::chrono::duration, exact or a typed error", "[systemd][model]") {
