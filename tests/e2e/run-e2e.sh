@@ -704,6 +704,9 @@ case_6() {
     fi
 }
 
+# shellcheck source=cases_model.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cases_model.sh"
+
 # Smoke test of the harness alone, with hand-written units (no library needed).
 smoke() {
     FAILED=0
@@ -747,7 +750,7 @@ case $cmd in
         setup
         trap 'teardown' EXIT
         rc=0
-        for n in 1 2 3 4 5 6; do
+        for n in $(declare -F | awk '$3 ~ /^case_[0-9]+$/ { sub("case_", "", $3); print $3 }' | sort -n); do
             log "=== case $n ==="
             run_case "$n" || rc=1
         done

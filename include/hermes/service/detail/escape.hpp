@@ -153,6 +153,17 @@ status put_exec_executable(Sink& sink, std::string_view value, const field_ref& 
     if (value.back() == '/')
         return make_error(errc::invalid_value, std::string(field),
                           "the executable path ends in '/', which names a directory");
+    if (value.size() >= 4096)
+        return make_error(errc::out_of_range, std::string(field),
+                          "is " + std::to_string(value.size()) + " bytes; systemd limits paths to 4095");
+    for (std::size_t start = 1, end = 0; start < value.size(); start = end + 1) {
+        end = value.find('/', start);
+        if (end == std::string_view::npos) end = value.size();
+        if (end - start > 255)
+            return make_error(errc::out_of_range, std::string(field),
+                              "has a path segment of " + std::to_string(end - start) +
+                                  " bytes; systemd limits segments to 255");
+    }
     for (std::size_t pos = find_stop<byte_class::executable>(value, 0); pos < value.size();
          pos = find_stop<byte_class::executable>(value, pos)) {
         const std::size_t at = pos;
