@@ -14,7 +14,7 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
-#include "../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
+#include "../detail/config.hpp"          // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/sha256.hpp"          // detail::sha256_hex, for the foreign-home suffix
 #include "../detail/utf8.hpp"            // detail::decode_utf8, for Python's repr()
 #include "../error.hpp"                  // result, make_error
