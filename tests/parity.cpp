@@ -234,6 +234,9 @@ TEST_CASE("parity: refresh agrees both ways, by our check and by upstream's norm
     }
 }
 
+// Every edit is judged alike, but for layout: our check compares units and plists as systemd and launchd
+// read them (issue 8: comments and blank lines never count), upstream compares normalised text. Neither
+// side ever rewrites the other's output (both write the same bytes), so the two never loop.
 TEST_CASE("parity: our refresh check and upstream's normalisers judge the same edits alike",
           "[gateway][refresh][parity]") {
     const std::string unit = golden("hermes-gateway.user.service");
@@ -260,6 +263,11 @@ TEST_CASE("parity: our refresh check and upstream's normalisers judge the same e
     };
     for (const edit& e : unit_edits) {
         INFO(e.what);
+        if (std::string_view(e.what) == "the blank line before HERMES_HOME dropped") {
+            CHECK(hs::systemd_unit_is_current(e.installed, unit));  // layout only
+            CHECK_FALSE(upstream_unit_current(e.installed, unit));
+            continue;
+        }
         CHECK(hs::systemd_unit_is_current(e.installed, unit) == upstream_unit_current(e.installed, unit));
     }
     const std::vector<edit> plist_edits = {
@@ -273,6 +281,11 @@ TEST_CASE("parity: our refresh check and upstream's normalisers judge the same e
     };
     for (const edit& e : plist_edits) {
         INFO(e.what);
+        if (std::string_view(e.what) == "the comment dropped") {
+            CHECK(hs::launchd_plist_is_current(e.installed, plist));  // layout only
+            CHECK_FALSE(upstream_plist_current(e.installed, plist));
+            continue;
+        }
         CHECK(hs::launchd_plist_is_current(e.installed, plist) == upstream_plist_current(e.installed, plist));
     }
 }

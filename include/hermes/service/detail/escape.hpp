@@ -74,6 +74,14 @@ struct field_ref {
                           " at " + describe_position(value, offset) + " does not start a valid sequence");
 }
 
+/// "is not UTF-8 to systemd: the non-character U+FFFE at ...": systemd's utf8_is_valid refuses the line.
+[[nodiscard]] inline unexpected_error noncharacter_error(const field_ref& field, std::string_view value,
+                                                         std::size_t offset, char32_t cp) {
+    return make_error(errc::invalid_utf8, std::string(field),
+                      "is not UTF-8 to systemd: the non-character " + describe_code_point(cp) + " at " +
+                          describe_position(value, offset) + "; systemd refuses to load a unit holding one");
+}
+
 [[nodiscard]] constexpr bool is_control(char32_t cp) noexcept { return cp < 0x20 || cp == 0x7F; }
 
 [[nodiscard]] constexpr bool is_ascii_alpha(char c) noexcept {
@@ -110,7 +118,9 @@ status put_quoted_body(Sink& sink, std::string_view value, const field_ref& fiel
         const auto b = static_cast<unsigned char>(value[pos]);
         if (b >= 0x80) {
             const std::size_t at = pos;
-            if (decode_utf8(value, pos) == invalid_code_point) return utf8_error(field, value, at);
+            const char32_t cp = decode_utf8(value, pos);
+            if (cp == invalid_code_point) return utf8_error(field, value, at);
+            if (!is_valid_unichar(cp)) return noncharacter_error(field, value, at, cp);
             continue;
         }
         if (b == 0)
@@ -169,6 +179,7 @@ status put_exec_executable(Sink& sink, std::string_view value, const field_ref& 
         const std::size_t at = pos;
         const char32_t cp = decode_utf8(value, pos);
         if (cp == invalid_code_point) return utf8_error(field, value, at);
+        if (!is_valid_unichar(cp)) return noncharacter_error(field, value, at, cp);
         if (is_control(cp))
             return char_error(errc::control_character, field, value, at, cp,
                               "systemd refuses control characters in the executable path");
@@ -239,6 +250,7 @@ status put_environment_assignment(Sink& sink, std::string_view name, std::string
         const std::size_t at = pos;
         const char32_t cp = decode_utf8(value, pos);
         if (cp == invalid_code_point) return utf8_error(field, value, at);
+        if (!is_valid_unichar(cp)) return noncharacter_error(field, value, at, cp);
         if (is_control(cp))
             return char_error(errc::control_character, field, value, at, cp,
                               std::string(what) + " is written unquoted and cannot carry control characters");

@@ -64,6 +64,13 @@ inline constexpr char32_t invalid_code_point = 0xFFFFFFFF;
     return decode_utf8_sequence(s, pos);
 }
 
+/// systemd's unichar_is_valid: a Unicode scalar value that is not a non-character (U+FDD0..U+FDEF,
+/// U+xxFFFE, U+xxFFFF). systemd refuses a unit line holding one, so the unit writers refuse them too.
+[[nodiscard]] constexpr bool is_valid_unichar(char32_t cp) noexcept {
+    return cp < 0x110000 && (cp & 0xFFFFF800) != 0xD800 && !(cp >= 0xFDD0 && cp <= 0xFDEF) &&
+           (cp & 0xFFFE) != 0xFFFE;
+}
+
 /// Byte offset of the first malformed sequence, or npos when `s` is valid UTF-8.
 [[nodiscard]] constexpr std::size_t find_invalid_utf8(std::string_view s) noexcept {
     for (std::size_t pos = 0; pos < s.size();) {

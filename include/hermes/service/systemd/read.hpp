@@ -22,12 +22,6 @@ namespace systemd {
 
 namespace detail {
 
-/// systemd's unichar_is_valid: a Unicode scalar value that is not a non-character.
-[[nodiscard]] constexpr bool is_valid_unichar(char32_t cp) noexcept {
-    return cp < 0x110000 && (cp & 0xFFFFF800) != 0xD800 && !(cp >= 0xFDD0 && cp <= 0xFDEF) &&
-           (cp & 0xFFFE) != 0xFFFE;
-}
-
 /// Byte offset of the first sequence systemd's utf8_is_valid refuses (malformed, surrogate, or a
 /// non-character such as U+FFFE), or npos.
 [[nodiscard]] constexpr std::size_t find_invalid_unit_utf8(std::string_view s) noexcept {
