@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
         run([&] { sink = hs::systemd::parse_unit(unit)->entries().size(); }, calls);
     } else if (op == "split20") {
         // The 20-argument line of hermes_service_bench's split_command_line benchmark.
-        const std::vector<std::string> argv = {"/usr/bin/python3",
+        const std::vector<std::string> args = {"/usr/bin/python3",
                                                "-I",
                                                "-m",
                                                "gateway.run",
@@ -120,10 +120,10 @@ int main(int argc, char** argv) {
                                                "Zoë's gateway",
                                                "--",
                                                "run"};
-        const std::string built = *hs::systemd::unit_builder{}.exec_start(argv).build();
+        const std::string built = *hs::systemd::unit_builder{}.exec_start(args).build();
         const std::size_t start = built.find("ExecStart=") + 10;
         const std::string line = built.substr(start, built.find('\n', start) - start);
-        if (*hs::systemd::split_command_line(line) != argv) std::abort();
+        if (*hs::systemd::split_command_line(line) != args) std::abort();
         run([&] { sink = hs::systemd::split_command_line(line)->size(); }, calls);
     } else if (op == "parse_plist") {
         gw::plist_options p =

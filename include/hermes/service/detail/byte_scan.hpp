@@ -13,23 +13,30 @@ namespace hermes::service {
 inline namespace v1 {
 namespace detail {
 
-/// The byte classes the escapers scan for. A byte "stops" a scan when the grammar must decide about
-/// it: escape it, refuse it, or decode UTF-8 (every class stops at bytes >= 0x80).
+/// The byte classes the escapers and readers scan for. A byte "stops" a scan when the grammar must decide
+/// about it: escape it, refuse it, or decode UTF-8 (every class stops at bytes >= 0x80).
 enum class byte_class : unsigned char {
     quoted,         ///< inside "...": controls, DEL, >= 0x80, `\`, `"`, `%`
     quoted_dollar,  ///< as quoted, plus `$` (Exec* arguments double it)
     executable,     ///< Exec* executable: controls, DEL, >= 0x80, `"`, `'`, `\`, `$`
     unquoted,       ///< unquoted values: controls, DEL, >= 0x80
+    word,           ///< unit readers' words: controls, DEL, >= 0x80, space, `\\`, `"`, `'`
+    xml_text,       ///< plist character data: controls, DEL, >= 0x80, `<`, `&`, `]`
+    non_ascii,      ///< UTF-8 validation: only bytes >= 0x80 (the one class that lets controls pass)
 };
 
 /// Whether `b` stops a scan for `cls`: the rule itself, one place.
 [[nodiscard]] constexpr bool stops(byte_class cls, unsigned char b) noexcept {
+    if (cls == byte_class::non_ascii) return b >= 0x80;
     if (b < 0x20 || b >= 0x7F) return true;
     switch (cls) {
         case byte_class::quoted: return b == '\\' || b == '"' || b == '%';
         case byte_class::quoted_dollar: return b == '\\' || b == '"' || b == '%' || b == '$';
         case byte_class::executable: return b == '"' || b == '\'' || b == '\\' || b == '$';
         case byte_class::unquoted: return false;
+        case byte_class::word: return b == ' ' || b == '\\' || b == '"' || b == '\'';
+        case byte_class::xml_text: return b == '<' || b == '&' || b == ']';
+        case byte_class::non_ascii: break;  // answered above
     }
     return true;
 }
@@ -73,6 +80,11 @@ inline constexpr std::uint64_t lows = 0x7F7F7F7F7F7F7F7FULL;
             break;
         case byte_class::executable: hit |= any_equal(v, '"') | any_equal(v, '\'') | any_equal(v, '$'); break;
         case byte_class::unquoted: hit = any_unprintable(v); break;
+        case byte_class::word: hit |= any_equal(v, ' ') | any_equal(v, '"') | any_equal(v, '\''); break;
+        case byte_class::xml_text:
+            hit = any_unprintable(v) | any_equal(v, '<') | any_equal(v, '&') | any_equal(v, ']');
+            break;
+        case byte_class::non_ascii: hit = v & highs; break;
     }
     return hit != 0;
 }
@@ -90,10 +102,13 @@ using byte_block = signed char __attribute__((vector_size(16)));
     std::memcpy(&x, p, sizeof x);
     byte_block hit = (x < 0x20) | (x == 0x7F);
     switch (cls) {
+        case byte_class::non_ascii: hit = x < 0; break;
         case byte_class::quoted: hit |= (x == '\\') | (x == '"') | (x == '%'); break;
         case byte_class::quoted_dollar: hit |= (x == '\\') | (x == '"') | ((x | 1) == '%'); break;
         case byte_class::executable: hit |= (x == '\\') | (x == '"') | (x == '\'') | (x == '$'); break;
         case byte_class::unquoted: break;
+        case byte_class::word: hit |= (x == ' ') | (x == '\\') | (x == '"') | (x == '\''); break;
+        case byte_class::xml_text: hit |= (x == '<') | (x == '&') | (x == ']'); break;
     }
     std::uint64_t halves[2];
     std::memcpy(halves, &hit, sizeof halves);
