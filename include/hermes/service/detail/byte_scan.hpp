@@ -95,9 +95,10 @@ inline constexpr std::uint64_t lows = 0x7F7F7F7F7F7F7F7FULL;
 #  define HERMES_SERVICE_VECTOR_SCAN 1
 using byte_block = signed char __attribute__((vector_size(16)));
 
-/// Whether any of the sixteen bytes at `p` stops a scan for `cls` (the block form of stops()).
-/// Signed bytes: everything >= 0x80 is negative, so `< 0x20` also catches non-ASCII.
-[[nodiscard]] inline bool block_stops(byte_class cls, const char* p) noexcept {
+/// The sixteen bytes at `p` as two words, each byte 0xFF where it stops a scan for `cls`, else 0
+/// (the block form of stops()). Signed bytes: everything >= 0x80 is negative, so `< 0x20` also
+/// catches non-ASCII.
+inline void block_hits(byte_class cls, const char* p, std::uint64_t (&halves)[2]) noexcept {
     byte_block x;
     std::memcpy(&x, p, sizeof x);
     byte_block hit = (x < 0x20) | (x == 0x7F);
@@ -110,8 +111,13 @@ using byte_block = signed char __attribute__((vector_size(16)));
         case byte_class::word: hit |= (x == ' ') | (x == '\\') | (x == '"') | (x == '\''); break;
         case byte_class::xml_text: hit |= (x == '<') | (x == '&') | (x == ']'); break;
     }
-    std::uint64_t halves[2];
     std::memcpy(halves, &hit, sizeof halves);
+}
+
+/// Whether any of the sixteen bytes at `p` stops a scan for `cls`.
+[[nodiscard]] inline bool block_stops(byte_class cls, const char* p) noexcept {
+    std::uint64_t halves[2];
+    block_hits(cls, p, halves);
     return (halves[0] | halves[1]) != 0;
 }
 #endif
@@ -129,6 +135,16 @@ template <byte_class Cls>
 template <byte_class Cls>
 [[nodiscard]] inline std::size_t find_stop(std::string_view s, std::size_t pos) noexcept {
 #if defined(HERMES_SERVICE_VECTOR_SCAN)
+#  if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    // The first stopping byte of a block is the lowest set byte of its hit words (byte i of the
+    // block is byte i of the little-endian word).
+    for (; pos + 16 <= s.size(); pos += 16) {
+        std::uint64_t halves[2];
+        block_hits(Cls, s.data() + pos, halves);
+        if (halves[0] != 0) return pos + static_cast<std::size_t>(__builtin_ctzll(halves[0])) / 8;
+        if (halves[1] != 0) return pos + 8 + static_cast<std::size_t>(__builtin_ctzll(halves[1])) / 8;
+    }
+#  endif
     while (pos + 16 <= s.size() && !block_stops(Cls, s.data() + pos)) pos += 16;
     // The tail (under 16 bytes, when no block stopped) through the last 16 bytes, which overlap what
     // was scanned: when none of them stops, none of [pos, size) does. A stop there only sends us on.
