@@ -4,8 +4,8 @@
 
 #include <cstddef>      // std::size_t
 #include <functional>   // std::less
+#include <map>          // std::map
 #include <optional>     // std::optional
-#include <set>          // std::set
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 #include <utility>      // std::pair, std::move
@@ -119,15 +119,15 @@ class unit_file {
     // Headers are found by a scan of the few sections; past `few` a set keeps a repeated header from
     // costing a scan of all.
     constexpr std::size_t few = 16;
-    std::set<std::pair<std::string_view, std::size_t>, std::less<>> section_index;
+    std::map<std::string, std::size_t, std::less<>> section_index;  // copies: sections_ may reallocate
     const auto find_section = [&](std::string_view name) -> std::size_t {
         if (file.sections_.size() <= few) {
             for (std::size_t i = 0; i < file.sections_.size(); ++i)
                 if (file.sections_[i] == name) return i;
             return file.sections_.size();
         }
-        const auto it = section_index.lower_bound(std::pair{name, std::size_t{0}});
-        return it != section_index.end() && it->first == name ? it->second : file.sections_.size();
+        const auto it = section_index.find(name);
+        return it != section_index.end() ? it->second : file.sections_.size();
     };
     const auto where = [](std::size_t line) { return "line " + std::to_string(line); };
     // One logical line (continuations joined): a header, an assignment, or something ignored.
