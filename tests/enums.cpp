@@ -29,6 +29,17 @@ TEST_CASE("from_string inverts to_string for every enum", "[enums]") {
     require_round_trip<hs::systemd::kill_mode>();
     require_round_trip<hs::systemd::notify_access>();
     require_round_trip<hs::launchd::process_type>();
+    require_round_trip<hs::launchd::job_kind>();
+    require_round_trip<hs::systemd::unit_kind>();
+}
+
+TEST_CASE("from_string inverts to_string for exec_privileges, whose normal spelling is empty", "[enums]") {
+    using p = hs::systemd::exec_privileges;
+    for (const p e : enumerators(p{})) REQUIRE(hs::from_string<p>(to_string(e)) == e);
+    REQUIRE(hs::from_string<p>("") == p::normal);
+    REQUIRE(hs::from_string<p>("!!") == p::ambient_fallback);
+    REQUIRE_FALSE(hs::from_string<p>("-").has_value());  // '-' is exec_flags::ignore_failure, not a privilege
+    REQUIRE(hs::from_string<hs::systemd::unit_kind>("timer") == hs::systemd::unit_kind::timer);
 }
 
 TEST_CASE("from_string takes the exact spelling", "[enums]") {

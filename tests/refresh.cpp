@@ -21,8 +21,6 @@ namespace {
 using hermes_test::golden;
 using hermes_test::replace_all;
 
-std::string strip_optional(const std::string& text) { return hs::detail::refresh::comparable_unit(text); }
-
 // The unit text of test_systemd_optional_directives.py (a version-B-like user unit).
 const std::string base_unit =
     "[Unit]\n"
@@ -47,32 +45,25 @@ std::string with_optional_directives(const std::string& unit) {
 }  // namespace
 
 // =================================================================================================
-// Ported: _strip_optional_systemd_directives (#41119)
+// Ported: _strip_optional_systemd_directives (#41119), now the gateway's ignored keys
 // =================================================================================================
 
-TEST_CASE("strip_optional_systemd_directives: removes RestartMaxDelaySec and RestartSteps",
-          "[refresh][upstream]") {
-    const std::string stripped =
-        strip_optional("RestartSec=5\nRestartMaxDelaySec=120\nRestartSteps=5\nKillMode=mixed");
-    CHECK(stripped.find("RestartMaxDelaySec") == std::string::npos);
-    CHECK(stripped.find("RestartSteps") == std::string::npos);
-    // preserves the other directives
-    CHECK(stripped == "RestartSec=5\nKillMode=mixed");
-    // the key is taken as `line.strip().split("=", 1)[0].strip()`
-    CHECK(strip_optional("  RestartSteps = 5\nRestartStepsX=1") == "RestartStepsX=1");
-}
-
-TEST_CASE("strip_optional_systemd_directives: edge cases", "[refresh][upstream]") {
-    CHECK(strip_optional("").empty());                      // "" gives ""
-    CHECK(strip_optional("RestartMaxDelaySec=1").empty());  // a lone directive gives ""
-    // `#` comments are preserved, even when they mention the directive
-    CHECK(strip_optional("# RestartSteps=5\nRestartSteps=5\nType=simple") == "# RestartSteps=5\nType=simple");
-}
-
-TEST_CASE("strip_optional_systemd_directives: full-unit compare", "[refresh][upstream]") {
-    const std::string with = with_optional_directives(base_unit);
-    CHECK(with != base_unit);                                  // they differ without stripping
-    CHECK(strip_optional(with) == strip_optional(base_unit));  // and are equal with it
+TEST_CASE("gateway compare options: RestartMaxDelaySec and RestartSteps are ignored", "[refresh][upstream]") {
+    const std::string unit = "[Service]\nRestartSec=5\nKillMode=mixed\n";
+    const std::string with =
+        "[Service]\nRestartSec=5\nRestartMaxDelaySec=120\nRestartSteps=5\nKillMode=mixed\n";
+    CHECK(hs::systemd_unit_diff(with, unit).empty());
+    // the key is the trimmed text before '=', as systemd reads it; a longer key is another directive
+    CHECK(hs::systemd_unit_diff("[Service]\n  RestartSteps = 5\nRestartStepsX=1\n",
+                                "[Service]\nRestartStepsX=1\n")
+              .empty());
+    // the general comparison ignores nothing: the same texts differ there
+    const auto general = hs::systemd::compare_units(with, unit);
+    REQUIRE(general.size() == 2);
+    CHECK(general[0].key == "RestartMaxDelaySec");
+    CHECK(general[0].new_values.empty());
+    CHECK(general[1].key == "RestartSteps");
+    CHECK(general[1].old_values == strings{"5"});
 }
 
 // =================================================================================================
@@ -93,10 +84,24 @@ TEST_CASE("systemd_unit_is_current: any other change makes it stale", "[refresh]
         hs::systemd_unit_is_current(replace_all(base_unit, "RestartSec=5", "RestartSec=10"), base_unit));
     // a missing installed file (the host passes no text) is not current
     CHECK_FALSE(hs::systemd_unit_is_current("", base_unit));
-    // a comment or an extra blank line inside is a difference (upstream compares text)
-    CHECK_FALSE(hs::systemd_unit_is_current("# edited\n" + base_unit, base_unit));
-    CHECK_FALSE(
-        hs::systemd_unit_is_current(replace_all(base_unit, "Type=simple\n", "Type=simple\n\n"), base_unit));
+}
+
+TEST_CASE("systemd_unit_is_current: exactly when the diff is empty (layout never counts)", "[refresh]") {
+    // Upstream compared text, so a comment made a unit stale while its diff was empty (issue 8); now
+    // comments, blank lines, spacing and quoting are layout, as they are to systemd.
+    for (const std::string& same :
+         {"# edited\n" + base_unit, replace_all(base_unit, "Type=simple\n", "Type=simple\n\n"),
+          replace_all(base_unit, "Type=simple", "  Type = simple"),
+          replace_all(base_unit, "Environment=\"HERMES_HOME=/home/a/.hermes\"",
+                      "Environment=HERMES_HOME=/home/a/.hermes"),
+          replace_all(base_unit, "-m hermes_cli.main", "\"-m\" 'hermes_cli.main'")}) {
+        INFO(same);
+        CHECK(hs::systemd_unit_diff(same, base_unit).empty());
+        CHECK(hs::systemd_unit_is_current(same, base_unit));
+    }
+    const std::string changed = replace_all(base_unit, "-m hermes_cli.main", "-m hermes_cli.other");
+    CHECK_FALSE(hs::systemd_unit_diff(changed, base_unit).empty());
+    CHECK_FALSE(hs::systemd_unit_is_current(changed, base_unit));
 }
 
 TEST_CASE("systemd_unit_is_current: whitespace, CRLF and BOM are normalised", "[refresh][upstream]") {
@@ -105,9 +110,8 @@ TEST_CASE("systemd_unit_is_current: whitespace, CRLF and BOM are normalised", "[
     CHECK(hs::systemd_unit_is_current("\n\n" + base_unit + "\n\n\n", base_unit));
     CHECK(hs::systemd_unit_is_current("\xEF\xBB\xBF" + base_unit, base_unit));  // read as utf-8-sig
     CHECK(hs::systemd_unit_is_current(replace_all(base_unit, "\n", "\r"), base_unit));
-    // leading whitespace on a line is significant (upstream right-trims only)
-    CHECK_FALSE(
-        hs::systemd_unit_is_current(replace_all(base_unit, "Type=simple", "  Type=simple"), base_unit));
+    // leading whitespace on a line is layout too (systemd strips it)
+    CHECK(hs::systemd_unit_is_current(replace_all(base_unit, "Type=simple", "  Type=simple"), base_unit));
 }
 
 TEST_CASE("TestSystemdUnitPathNormalization: only WSL /mnt segments of PATH are masked",
@@ -143,8 +147,8 @@ TEST_CASE("systemd_unit_is_current: our generated units against themselves and u
         CHECK(hs::systemd_unit_is_current(ours, ours));
         CHECK(hs::systemd_unit_is_current(
             with_optional_directives(replace_all(ours, "RestartSec=5\n", "RestartSec=5\n")), ours));
-        // A unit upstream wrote is replaced once (ExecReload= spelling, the blank line), then stable.
-        CHECK_FALSE(hs::systemd_unit_is_current(golden(std::string("upstream/") + name), ours));
+        // A unit upstream wrote is ours byte for byte (tests/parity.cpp has the other inputs).
+        CHECK(hs::systemd_unit_is_current(golden(std::string("upstream/") + name), ours));
     }
 }
 
@@ -160,12 +164,15 @@ TEST_CASE("launchd_plist_is_current: PATH is ignored, everything else is compare
                     "<string>/opt/homebrew/bin:/usr/bin:/bin</string>");
     REQUIRE(other_path != ours);
     CHECK(hs::launchd_plist_is_current(other_path, ours));
-    // a PATH payload over several lines (DOTALL) is masked too; the whitespace before <string> is not
+    // a PATH payload over several lines is ignored too; whitespace between elements is layout
     CHECK(hs::launchd_plist_is_current(
         replace_all(ours, "<key>PATH</key>\n        <string>", "<key>PATH</key>\n        <string>/x\n:"),
         ours));
-    CHECK_FALSE(hs::launchd_plist_is_current(
+    CHECK(hs::launchd_plist_is_current(
         replace_all(ours, "<key>PATH</key>\n        <string>", "<key>PATH</key>\n\n        <string>"), ours));
+    // PATH's presence still counts
+    CHECK_FALSE(
+        hs::launchd_plist_is_current(replace_all(ours, "<key>PATH</key>", "<key>OTHER_PATH</key>"), ours));
     // four-space lines, CRLF and surrounding blank lines are normalised
     CHECK(hs::launchd_plist_is_current(
         replace_all(replace_all(ours, "\n\n", "\n    \n"), "\n", "\r\n") + "\n\n", ours));
@@ -174,8 +181,12 @@ TEST_CASE("launchd_plist_is_current: PATH is ignored, everything else is compare
     CHECK_FALSE(hs::launchd_plist_is_current(
         replace_all(ours, "<string>/home/alice/.hermes</string>", "<string>/srv/checkout</string>"), ours));
     CHECK_FALSE(hs::launchd_plist_is_current("", ours));
-    // upstream's own text: its comment and the blank line in EnvironmentVariables differ
-    CHECK_FALSE(hs::launchd_plist_is_current(golden("upstream/ai.hermes.gateway.plist"), ours));
+    // upstream's own text differs only in layout (a comment, blank lines): current, exactly when
+    // compare_plists finds no change (issue 8; upstream compared text)
+    CHECK(hs::launchd::compare_plists(golden("upstream/ai.hermes.gateway.plist"), ours,
+                                      hs::gateway_plist_compare_options())
+              .empty());
+    CHECK(hs::launchd_plist_is_current(golden("upstream/ai.hermes.gateway.plist"), ours));
 }
 
 // =================================================================================================
@@ -249,13 +260,19 @@ TEST_CASE("systemd_unit_diff: Environment= is compared per variable", "[refresh]
     CHECK(hs::systemd_unit_diff(wsl, now).empty());
 }
 
-TEST_CASE("systemd_unit_diff: upstream's unit differs in ExecReload= only (plus layout)", "[refresh]") {
+TEST_CASE("systemd_unit_diff: upstream's unit has no differences; a quoted ExecReload= has one",
+          "[refresh]") {
     const std::string ours = golden("hermes-gateway.system.service");
-    const auto changes = hs::systemd_unit_diff(golden("upstream/hermes-gateway.system.service"), ours);
+    CHECK(hs::systemd_unit_diff(golden("upstream/hermes-gateway.system.service"), ours).empty());
+    // the spelling this library wrote before it matched upstream's bytes
+    const auto changes =
+        hs::systemd_unit_diff(replace_all(ours, "ExecReload=/bin/kill -USR1 $MAINPID\n",
+                                          "ExecReload=\"/bin/kill\" \"-USR1\" \"${MAINPID}\"\n"),
+                              ours);
     REQUIRE(changes.size() == 1);
     CHECK(changes[0].key == "ExecReload");
-    CHECK(changes[0].old_values == strings{"/bin/kill -USR1 $MAINPID"});
-    CHECK(changes[0].new_values == strings{"\"/bin/kill\" \"-USR1\" \"${MAINPID}\""});
+    CHECK(changes[0].old_values == strings{"\"/bin/kill\" \"-USR1\" \"${MAINPID}\""});
+    CHECK(changes[0].new_values == strings{"/bin/kill -USR1 $MAINPID"});
 }
 
 TEST_CASE("systemd_unit_diff: a version A unit shows added and removed directives", "[refresh]") {
@@ -278,12 +295,12 @@ TEST_CASE("systemd_unit_diff: a version A unit shows added and removed directive
     strings keys;
     for (const auto& c : changes) keys.push_back(c.key);
     CHECK(keys == strings{"ExecStart", "Environment[PATH]", "Environment[HERMES_SUPERVISED_CHILD]",
-                          "SuccessExitStatus", "RestartPreventExitStatus", "ExecReload", "ExecStopPost",
-                          "TimeoutStopSec", "Environment[VIRTUAL_ENV]"});
+                          "SuccessExitStatus", "RestartPreventExitStatus", "ExecStopPost", "TimeoutStopSec",
+                          "Environment[VIRTUAL_ENV]"});
     CHECK(changes.back().new_values.empty());  // removed
     CHECK(changes[2].old_values.empty());      // added
-    CHECK(changes[7].old_values == strings{"210"});
-    CHECK(changes[7].new_values == strings{"70"});
+    CHECK(changes[6].old_values == strings{"210"});
+    CHECK(changes[6].new_values == strings{"70"});
 }
 
 TEST_CASE("systemd_unit_diff: an unparseable installed unit shows every directive as new", "[refresh]") {

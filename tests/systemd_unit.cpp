@@ -336,3 +336,31 @@ TEST_CASE("a line of 1 MiB is refused", "[systemd][errors]") {
     error_of(minimal().environment("BIG", std::string(std::size_t{1024} * 1024, 'x')), errc::out_of_range,
              "Environment");
 }
+
+TEST_CASE("non-characters are refused where systemd refuses the line", "[systemd][utf8]") {
+    // systemd 252's utf8_is_valid refuses U+FFFE, U+FFFF and U+FDD0..U+FDEF: the unit would not load
+    // (parse_unit reports the same), so the writer refuses them in every value it writes raw or quoted.
+    const std::string fffe = "\xEF\xBF\xBE";  // U+FFFE
+    const std::string fdd0 = "\xEF\xB7\x90";  // U+FDD0
+    const auto service = [] { return systemd::unit_builder{}.exec_start({"/bin/true"}); };
+    CHECK(error_of(service().description("a" + fffe), errc::invalid_utf8, "Description") ==
+          "is not UTF-8 to systemd: the non-character U+FFFE at character 2 (byte 2); systemd refuses to "
+          "load a "
+          "unit holding one");
+    CHECK(error_of(systemd::unit_builder{}.exec_start({"/bin/echo", "x" + fdd0}), errc::invalid_utf8,
+                   "ExecStart[1]")
+              .find("the non-character U+FDD0") != std::string::npos);
+    CHECK(error_of(systemd::unit_builder{}.exec_start({"/opt/" + fffe + "/x"}), errc::invalid_utf8,
+                   "ExecStart[0]")
+              .find("U+FFFE") != std::string::npos);
+    CHECK(error_of(service().environment("K", fffe), errc::invalid_utf8, "Environment[K]").find("U+FFFE") !=
+          std::string::npos);
+    CHECK(error_of(service().working_directory("/srv/" + fdd0), errc::invalid_utf8, "WorkingDirectory")
+              .find("U+FDD0") != std::string::npos);
+    // Ordinary non-ASCII text is still carried.
+    REQUIRE(service()
+                .description("gr\xC3\xBC\xC3\x9F"
+                             "e \xE2\x9C\x93")
+                .build()
+                .has_value());
+}

@@ -4,6 +4,7 @@
 #   hermes_service.packaging.find_package      find_package(hermes_service CONFIG REQUIRED) from that prefix
 #   hermes_service.packaging.pkg_config        compiles with `pkg-config --cflags hermes_service` from that prefix
 #   hermes_service.packaging.add_subdirectory  add_subdirectory() of this source tree
+#   hermes_service.packaging.parent_tl_expected  add_subdirectory() under a parent that defines tl::expected
 # Each consumer builds and runs tests/consumer/main.cpp, which renders a unit.
 set(hermes_consumer_dir "${CMAKE_CURRENT_SOURCE_DIR}/consumer")
 set(hermes_consumer_bin "${CMAKE_CURRENT_BINARY_DIR}/consumer")
@@ -57,4 +58,16 @@ if(HERMES_PKG_CONFIG_EXECUTABLE)
                                                                       LABELS packaging)
 else()
   message(WARNING "hermes_service: pkg-config not found; the pkg_config consumer test is not registered")
+endif()
+
+# add_subdirectory() under a parent that already has a tl::expected target (and no findable package).
+if(NOT HERMES_SERVICE_USE_STD_EXPECTED)
+  get_target_property(hermes_consumer_tl_include tl::expected INTERFACE_INCLUDE_DIRECTORIES)
+  find_file(HERMES_TL_EXPECTED_HEADER tl/expected.hpp PATHS ${hermes_consumer_tl_include} NO_DEFAULT_PATH)
+  add_test(NAME hermes_service.packaging.parent_tl_expected
+           COMMAND "${CMAKE_CTEST_COMMAND}" --build-and-test "${hermes_consumer_dir}/parent_tl_expected"
+                   "${hermes_consumer_bin}/parent_tl_expected" ${hermes_consumer_generator} --build-options
+                   ${hermes_consumer_options} "-DHERMES_SERVICE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+                   "-DTL_EXPECTED_HEADER=${HERMES_TL_EXPECTED_HEADER}" --test-command hermes_consumer)
+  set_tests_properties(hermes_service.packaging.parent_tl_expected PROPERTIES LABELS packaging)
 endif()

@@ -18,6 +18,14 @@
 //   e2e_units raw-unit | raw-check RECORD         case 4: argv bytes that are not UTF-8 (exit 3: refused)
 //   e2e_units refusals                            case 4: what no grammar can carry is a typed error
 //   e2e_units check-record RECORD [uid=N] [gid=N] [cwd=P] [env:NAME=VALUE]...
+//   e2e_units model-timer | model-timer-service LOG    case 7: a timer (OnActiveSec, OnUnitActiveSec) and the
+//                                                 oneshot service it fires (appends a line to LOG)
+//   e2e_units model-socket PORT PATH USER | model-socket-service
+//                                                 case 8: a socket (ListenStream on 127.0.0.1:PORT and PATH,
+//                                                 SocketUser/SocketMode) and the probe service it activates
+//   e2e_units model-dropin HERMES_HOME            case 9: the drop-in that moves a packaged unit to
+//                                                 HERMES_HOME and replaces its ExecStart
+//   e2e_units model-check-argv RECORD ARG...      the probe's argv is exactly ARG...
 //   e2e_units readers-unit | readers-check UNIT RECORD
 //                                                 case 15: a hand-written unit with `$` references; the
 //                                                 argv the probe got equals split_command_line(ExecStart,
@@ -734,6 +742,79 @@ int refusals() {
     return problems == 0 ? 0 : 1;
 }
 
+// ---- the general unit model: timer, socket, drop-in (cases 7, 8, 9) ---------------------------------------
+
+/// Case 7: fires 1 s after the timer starts, then 2 s after each activation of the service; AccuracySec=1ms
+/// so systemd does not coalesce the wake-ups into its default 1 min window.
+hs::result<std::string> model_timer() {
+    return sd::unit_builder(sd::unit_kind::timer)
+        .description("hermes e2e: acme tick timer")
+        .on_active_sec(1s)
+        .on_unit_active_sec(2s)
+        .accuracy_sec(1ms)
+        .unit("hermes-e2e-tick.service")
+        .build();
+}
+
+/// Case 7: the oneshot service the timer fires: appends the time it ran to LOG (one line per activation).
+hs::result<std::string> model_timer_service(const std::string& log) {
+    return sd::unit_builder{}
+        .description("hermes e2e: acme tick")
+        .type(sd::service_type::oneshot)
+        .exec_start({"/bin/sh", "-c", "date +%s.%N >> \"$1\"", "tick", log})
+        .build();
+}
+
+/// Case 8: a socket on 127.0.0.1:PORT and a file-system socket at PATH owned by USER with mode 0660.
+hs::result<std::string> model_socket(const std::string& port, const std::string& path,
+                                     const std::string& user) {
+    return sd::unit_builder(sd::unit_kind::socket)
+        .description("hermes e2e: acme socket")
+        .listen_stream("127.0.0.1:" + port)
+        .listen_stream(path)
+        .accept(false)
+        .socket_user(user)
+        .socket_mode(0660)
+        .service("hermes-e2e-sock.service")
+        .build();
+}
+
+/// Case 8: the service the socket activates: the probe, which records LISTEN_FDS/LISTEN_PID and stays
+/// running.
+hs::result<std::string> model_socket_service() {
+    return sd::unit_builder{}
+        .description("hermes e2e: acme socket-activated")
+        .exec_start({probe_path, "--socket"})
+        .build();
+}
+
+/// Case 9: the override fragment for a packaged unit: WorkingDirectory= and ExecStart= moved to HERMES_HOME.
+hs::result<std::string> model_dropin(const std::string& hermes_home) {
+    return sd::dropin_builder{}
+        .working_directory(hermes_home)
+        .reset("Service", "ExecStart")
+        .exec_start({probe_path, "--from-dropin", hermes_home})
+        .environment("HERMES_HOME", hermes_home)
+        .build();
+}
+
+int model_check_argv(const std::string& path, const std::vector<std::string>& want) {
+    std::string why;
+    const auto r = parse_record(path, why);
+    if (!r) {
+        std::cout << "FAIL: " << why << "\n";
+        return 1;
+    }
+    std::cout << (r->argv == want ? "ok: argv =" : "MISMATCH: argv =");
+    for (const auto& a : r->argv) std::cout << " " << show(a);
+    if (r->argv != want) {
+        std::cout << ", expected";
+        for (const auto& a : want) std::cout << " " << show(a);
+    }
+    std::cout << "\n";
+    return r->argv == want ? 0 : 1;
+}
+
 // ---- case 15 (issue 11): exec-time `$` expansion, as the readers say systemd 252 does it -------------
 
 /// A unit as someone else writes it (not built: the builder writes `$` as `$$`). The words are those of
@@ -804,6 +885,13 @@ int main(int argc, char** argv) {
     if (cmd == "raw-unit" && need(0)) return raw_unit();
     if (cmd == "raw-check" && need(1)) return raw_check(args[1]);
     if (cmd == "refusals" && need(0)) return refusals();
+    if (cmd == "model-timer" && need(0)) return emit(model_timer());
+    if (cmd == "model-timer-service" && need(1)) return emit(model_timer_service(args[1]));
+    if (cmd == "model-socket" && need(3)) return emit(model_socket(args[1], args[2], args[3]));
+    if (cmd == "model-socket-service" && need(0)) return emit(model_socket_service());
+    if (cmd == "model-dropin" && need(1)) return emit(model_dropin(args[1]));
+    if (cmd == "model-check-argv" && args.size() >= 2)
+        return model_check_argv(args[1], std::vector<std::string>(args.begin() + 2, args.end()));
     if (cmd == "readers-unit" && need(0)) return (std::cout << readers_unit_text, 0);
     if (cmd == "readers-check" && need(2)) return readers_check(args[1], args[2]);
     if (cmd == "check-record" && args.size() >= 2)

@@ -3,7 +3,8 @@
 // exactly what it received from systemd (argv, environ, cwd, uid, gid) in a binary-safe file,
 // /e2e/out/rec.<pid> (pid as the container sees it, i.e. the unit's MainPID), then waits for SIGTERM, so the
 // service stays active (running) and can be inspected. SIGUSR1 (the gateway's ExecReload=) creates
-// /e2e/out/usr1.<pid> instead of killing it.
+// /e2e/out/usr1.<pid> instead of killing it. A run whose argv names gateway.cgroup_cleanup (the gateway's
+// ExecStopPost=) records and exits at once.
 //
 // Record format (every item length-prefixed, so any byte but NUL round-trips):
 //   hermes-e2e-probe 1\n uid <n>\n gid <n>\n argc <n>\n { <len> <bytes>\n } envc <n>\n { <len> <bytes>\n }
@@ -80,5 +81,9 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "probe: cannot write %s: %s\n", final_path.c_str(), std::strerror(errno));
         return 1;
     }
+    // Standing in for the gateway's python, the ExecStopPost= run (module gateway.cgroup_cleanup) ends at
+    // once.
+    for (int i = 1; i < argc; ++i)
+        if (std::strstr(argv[i], "gateway.cgroup_cleanup") != nullptr) return 0;
     for (;;) ::pause();  // until SIGTERM (default action: exit)
 }

@@ -530,10 +530,10 @@ case_2() {
         expect "systemctl status" "$active" "Active: active (running)"
         "$UNITS" check-record "$SHARE/out/rec.$pid2" cwd="$G_HOME" env:HERMES_HOME="$G_HOME" | sed 's/^/    /'
         [ "${PIPESTATUS[0]}" = 0 ] || FAILED=1
-        # ExecReload="/bin/kill" "-USR1" "${MAINPID}": systemd expands ${MAINPID} at exec time.
+        # ExecReload=/bin/kill -USR1 $MAINPID (as upstream writes it): systemd expands $MAINPID at exec time.
         C systemctl reload "$G_UNIT"
         got_usr1() { [ -f "$SHARE/out/usr1.$pid2" ]; }
-        expect "systemctl reload delivered SIGUSR1 to MainPID $pid2 (ExecReload with \${MAINPID})" \
+        expect "systemctl reload delivered SIGUSR1 to MainPID $pid2 (ExecReload with \$MAINPID)" \
             "$(poll 5 0.05 got_usr1 && echo yes || echo no)" yes
         # A crash is restarted by systemd itself (Restart=always) and comes back in HERMES_HOME as well.
         log "killing the main process: systemd restarts it"
@@ -704,6 +704,9 @@ case_6() {
     fi
 }
 
+# shellcheck source=cases_model.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cases_model.sh"
+
 # Smoke test of the harness alone, with hand-written units (no library needed).
 smoke() {
     FAILED=0
@@ -728,6 +731,8 @@ smoke() {
 # ---------------------------------------------------------------------------------------------------------
 
 source "$(dirname "${BASH_SOURCE[0]}")/cases_readers.sh"  # case 15
+# shellcheck source=cases_installer.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cases_installer.sh" # cases 10-14: the example installer
 
 cmd=$1
 shift
@@ -745,7 +750,7 @@ case $cmd in
         setup
         trap 'teardown' EXIT
         rc=0
-        for n in 1 2 3 4 5 6; do
+        for n in $(declare -F | awk '$3 ~ /^case_[0-9]+$/ { sub("case_", "", $3); print $3 }' | sort -n); do
             log "=== case $n ==="
             run_case "$n" || rc=1
         done

@@ -2,7 +2,7 @@
 """Real-systemd test oracle: verify one unit file and print systemd's parsed view.
 
 Usage:
-    systemd_view.py [--user] [--stub ABSPATH ...] UNIT_FILE NAME
+    systemd_view.py [--user] [--stub ABSPATH ...] [--extra RELPATH=FILE ...] UNIT_FILE NAME
     systemd_view.py --probe [--user] [--stub ABSPATH ...]
 
 UNIT_FILE holds the unit text; NAME is the unit name (e.g. hermes-gateway.service).
@@ -36,6 +36,11 @@ bytes ('-' for the empty string):
     group <hex>                     only when present
     env <hexname> <hexvalue>        one per Environment: line, dump order
     exec <Key> <hexarg0> <hexarg1>  one per command (Key = ExecStart, ExecStopPost, ...)
+    prop <hexkey> <hexvalue>        every other "Key: value" line of the dump, in dump order
+                                    (e.g. a timer's "OnActiveSec: 2s", a socket's "ListenStream: ...")
+
+--extra RELPATH=FILE puts FILE into the unit directory as RELPATH beside the unit (another unit
+it triggers, or a drop-in such as NAME.d/50-x.conf), so verify loads it too.
 
 Exit status: 0 = output printed (whatever rc says); 2 = usage error or the dump could not
 be decoded (never guessed); 3 = the oracle cannot run here (message on stderr).
@@ -167,6 +172,9 @@ def cut_block(stdout, name):
             block[-1] = block[-1] + b"\n" + ln
     while block and block[-1] == b"":
         block.pop()
+    # the blank line that ends the block was joined to its last line
+    if block and block[-1].endswith(b"\n"):
+        block[-1] = block[-1][:-1]
     return block
 
 
@@ -183,6 +191,7 @@ def parse_block(block):
     fields = {}
     env = []
     execs = []
+    props = []
     cur_exec = None
     for ln in block:
         m = _EXEC_HDR.match(ln)
@@ -205,12 +214,14 @@ def parse_block(block):
                 continue
         if key in _RAW_KEYS:
             fields[_RAW_KEYS[key]] = value
+        elif key != b"Environment":
+            props.append((key, value))
         elif key == b"Environment":
             k, eq, v = value.partition(b"=")
             if not eq:
                 raise DecodeError("Environment line without '=': %r" % ln)
             env.append((k, v))
-    return fields, env, execs
+    return fields, env, execs, props
 
 
 # ---------------------------------------------------------------------------------------
@@ -261,7 +272,14 @@ def check_stub_arg(s):
         die(2, "--stub needs an absolute file path, got %r" % s)
 
 
-def system_scope(text, name, stubs, base_env, tmp):
+def place_extras(unitdir, extras):
+    for rel, src in extras:
+        dst = os.path.join(unitdir, rel)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        shutil.copyfile(src, dst)
+
+
+def system_scope(text, name, stubs, base_env, tmp, extras=()):
     root = os.path.join(tmp, "root")
     unitdir = os.path.join(root, "etc", "systemd", "system")
     os.makedirs(unitdir)
@@ -271,6 +289,7 @@ def system_scope(text, name, stubs, base_env, tmp):
         f.write(b"[Unit]\nDescription=oracle stub\n")
     with open(os.path.join(unitdir, name), "wb") as f:
         f.write(text)
+    place_extras(unitdir, extras)
     for s in stubs:
         make_stub(root + s)
     inner = "/etc/systemd/system/" + name
@@ -357,23 +376,24 @@ def user_overlays(stubs, tmp, mounted):
         mounted.append(anc)
 
 
-def user_scope(text, name, stubs, base_env, tmp, in_ns):
+def user_scope(text, name, stubs, base_env, tmp, in_ns, extras=()):
     mounted = []
     try:
         if in_ns:
             user_overlays(stubs, tmp, mounted)
-        return _user_scope(text, name, base_env, tmp)
+        return _user_scope(text, name, base_env, tmp, extras)
     finally:
         for m in reversed(mounted):
             subprocess.run(["umount", "-l", m], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _user_scope(text, name, base_env, tmp):
+def _user_scope(text, name, base_env, tmp, extras=()):
     unitdir = os.path.join(tmp, "units")
     os.makedirs(unitdir)
     path = os.path.join(unitdir, name)
     with open(path, "wb") as f:
         f.write(text)
+    place_extras(unitdir, extras)
     env = dict(base_env)
     # TMPDIR: verify creates its "systemd-temporary-*" directory there; /tmp may be a
     # read-only overlay inside the namespace.
@@ -414,6 +434,7 @@ def parse_args(argv):
     probe = False
     in_ns = False
     stubs = []
+    extras = []
     pos = []
     i = 0
     while i < len(argv):
@@ -433,6 +454,14 @@ def parse_args(argv):
         elif a.startswith("--stub="):
             check_stub_arg(a[len("--stub="):])
             stubs.append(a[len("--stub="):])
+        elif a == "--extra":
+            if i + 1 >= len(argv) or "=" not in argv[i + 1]:
+                die(2, "--extra needs RELPATH=FILE")
+            i += 1
+            rel, _, src = argv[i].partition("=")
+            if rel.startswith("/") or ".." in rel.split("/") or not rel:
+                die(2, "--extra RELPATH must be relative without '..', got %r" % rel)
+            extras.append((rel, src))
         elif a == "--":
             pos.extend(argv[i + 1:])
             break
@@ -441,14 +470,14 @@ def parse_args(argv):
         else:
             pos.append(a)
         i += 1
-    return user, probe, in_ns, stubs, pos
+    return user, probe, in_ns, stubs, extras, pos
 
 
 PROBE_UNIT = b"[Unit]\nDescription=probe\n[Service]\nExecStart=/bin/true\n"
 
 
 def main(argv):
-    user, probe, in_ns, stubs, pos = parse_args(argv)
+    user, probe, in_ns, stubs, extras, pos = parse_args(argv)
     if probe:
         if pos:
             die(2, "--probe takes no positional arguments")
@@ -477,9 +506,9 @@ def main(argv):
         base_env.setdefault("LC_ALL", "C.UTF-8")
         with tempfile.TemporaryDirectory(prefix="hermes-sd-oracle-") as tmp:
             if user:
-                rc, diags, out = user_scope(text, name, stubs, base_env, tmp, in_ns)
+                rc, diags, out = user_scope(text, name, stubs, base_env, tmp, in_ns, extras)
             else:
-                rc, diags, out = system_scope(text, name, stubs, base_env, tmp)
+                rc, diags, out = system_scope(text, name, stubs, base_env, tmp, extras)
     except OracleUnavailable as e:
         die(3, str(e))
 
@@ -499,7 +528,7 @@ def main(argv):
             die(2, "no '-> Unit %s:' block in the debug dump although verify passed" % name)
         block = []  # unit failed to load: no parsed view, only rc/diag
     try:
-        fields, env, execs = parse_block(block)
+        fields, env, execs, props = parse_block(block)
     except DecodeError as e:
         die(2, "cannot decode dump: %s" % e)
 
@@ -510,6 +539,7 @@ def main(argv):
             o.append("%s %s" % (k, hx(fields[k])))
     o += ["env %s %s" % (hx(k), hx(v)) for k, v in env]
     o += ["exec %s %s" % (key, " ".join(hx(a) for a in args)) for key, args in execs]
+    o += ["prop %s %s" % (hx(k), hx(v)) for k, v in props]
     sys.stdout.write("\n".join(o) + "\n")
     return 0
 

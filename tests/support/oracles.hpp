@@ -25,6 +25,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -53,6 +54,16 @@ struct systemd_view {
     std::vector<std::pair<std::string, std::string>> environment;  // dump order
     // one entry per command: (Exec key, argv); e.g. {"ExecStart", {"/bin/echo", "x"}}
     std::vector<std::pair<std::string, std::vector<std::string>>> exec;
+    // every other "Key: value" line of the dump, in dump order (e.g. {"OnActiveSec", "2s"})
+    std::vector<std::pair<std::string, std::string>> properties;
+
+    // all values of one dump key, in dump order
+    [[nodiscard]] std::vector<std::string> props(std::string_view key) const {
+        std::vector<std::string> out;
+        for (const auto& p : properties)
+            if (p.first == key) out.push_back(p.second);
+        return out;
+    }
 
     // all argvs of one key, in dump order
     [[nodiscard]] std::vector<std::vector<std::string>> commands(std::string_view key) const {
@@ -300,12 +311,20 @@ inline std::optional<std::string> systemd_user_stubs_unavailable() {
 
 // Verifies `text` as unit `name`.  `stubs`: absolute paths of executables that do not exist
 // on this host but are referenced by Exec* lines (they are made to exist for verify only).
+// `extras`: (relative path, text) of files placed beside the unit: a unit it triggers, or a drop-in
+// such as "NAME.d/50-x.conf".
 inline systemd_view verify_unit(std::string_view text, std::string_view name = "test.service",
-                                bool user_scope = false, const std::vector<std::string>& stubs = {}) {
+                                bool user_scope = false, const std::vector<std::string>& stubs = {},
+                                const std::vector<std::pair<std::string, std::string>>& extras = {}) {
     detail::temp_file unit(text, "hermes-oracle-unit");
+    std::vector<std::unique_ptr<detail::temp_file>> extra_files;
     std::string cmd = detail::script("systemd_view.py");
     if (user_scope) cmd += " --user";
     for (const auto& s : stubs) cmd += " --stub " + detail::shell_quote(s);
+    for (const auto& [rel, content] : extras) {
+        extra_files.push_back(std::make_unique<detail::temp_file>(content, "hermes-oracle-extra"));
+        cmd += " --extra " + detail::shell_quote(rel + "=" + extra_files.back()->path());
+    }
     cmd += " -- " + detail::shell_quote(unit.path()) + " " + detail::shell_quote(name);
     const detail::run_result r = detail::run(cmd);
     if (r.status != 0) detail::fail("systemd_view.py", r);
@@ -345,6 +364,9 @@ inline systemd_view verify_unit(std::string_view text, std::string_view name = "
             std::vector<std::string> argv;
             for (std::size_t i = 2; i < f.size(); ++i) argv.push_back(detail::hex_decode(f[i]));
             v.exec.emplace_back(std::string(f[1]), std::move(argv));
+        } else if (k == "prop") {
+            need(3);
+            v.properties.emplace_back(detail::hex_decode(f[1]), detail::hex_decode(f[2]));
         } else {
             throw std::runtime_error("oracle: unknown systemd_view.py record: " + std::string(ln));
         }

@@ -6,8 +6,10 @@
 #include <optional>     // std::optional
 #include <string_view>  // std::string_view
 
+#include "detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
+
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 
 /// The enumerator of `Enum` whose to_string() is `text`, e.g. from_string<systemd::restart_policy>
 /// ("on-failure"); nullopt for any other text. `Enum` needs `enumerators(Enum)` and `to_string(Enum)`.
@@ -18,5 +20,5 @@ template <class Enum>
     return std::nullopt;
 }
 
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

@@ -3,9 +3,12 @@
 #pragma once
 
 #include <array>        // std::array, for enumerators()
+#include <iosfwd>       // std::basic_ostream, declared only: operator<< is a template on the stream
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 #include <utility>      // std::move
+
+#include "detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE, the backend checks
 
 #if defined(HERMES_SERVICE_USE_STD_EXPECTED)
 #  include <expected>  // std::expected, std::unexpected
@@ -14,7 +17,7 @@
 #endif
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 
 /// What went wrong with an input; stable, part of the API.
 enum class errc {
@@ -84,6 +87,18 @@ struct error {
     return out;
 }
 
+/// Writes to_string(code) to a stream (Catch2 and other test frameworks print errc with it).
+template <class Traits>
+std::basic_ostream<char, Traits>& operator<<(std::basic_ostream<char, Traits>& out, errc code) {
+    return out << to_string(code);
+}
+
+/// Writes to_string(e), "ExecStart[2]: <message> [control_character]", to a stream.
+template <class Traits>
+std::basic_ostream<char, Traits>& operator<<(std::basic_ostream<char, Traits>& out, const error& e) {
+    return out << e.field << ": " << e.message << " [" << to_string(e.code) << ']';
+}
+
 #if defined(HERMES_SERVICE_USE_STD_EXPECTED)
 /// The value, or the error that explains why there is none.
 template <class T>
@@ -103,5 +118,5 @@ using unexpected_error = tl::unexpected<error>;
     return unexpected_error(error{code, std::move(field), std::move(message)});
 }
 
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

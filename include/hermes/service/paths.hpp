@@ -7,12 +7,13 @@
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 
+#include "detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
 #include "detail/escape.hpp"
 #include "detail/utf8.hpp"
 #include "error.hpp"
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 
 /// Removes repeated and trailing slashes and `.` segments; keeps `..` (it needs the filesystem).
 /// "/home//alice/./.hermes/" -> "/home/alice/.hermes"; "" stays "".
@@ -104,5 +105,5 @@ struct working_dir_choice {
     return working_dir_choice{lexically_normal(project_root), true};
 }
 
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

@@ -9,8 +9,10 @@
 #include <cstring>      // std::memcpy
 #include <string_view>  // std::string_view
 
+#include "config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
+
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace detail {
 
 /// The byte classes the escapers and readers scan for. A byte "stops" a scan when the grammar must decide
@@ -163,5 +165,5 @@ template <byte_class Cls>
 }
 
 }  // namespace detail
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

@@ -9,10 +9,11 @@
 
 #include "../error.hpp"
 #include "byte_scan.hpp"  // find_stop: the bytes a grammar must look at, a word at a time
+#include "config.hpp"     // HERMES_SERVICE_ABI_NAMESPACE
 #include "utf8.hpp"
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace detail {
 
 /// Appends to a string: what every writer writes through.
@@ -73,6 +74,14 @@ struct field_ref {
                           " at " + describe_position(value, offset) + " does not start a valid sequence");
 }
 
+/// "is not UTF-8 to systemd: the non-character U+FFFE at ...": systemd's utf8_is_valid refuses the line.
+[[nodiscard]] inline unexpected_error noncharacter_error(const field_ref& field, std::string_view value,
+                                                         std::size_t offset, char32_t cp) {
+    return make_error(errc::invalid_utf8, std::string(field),
+                      "is not UTF-8 to systemd: the non-character " + describe_code_point(cp) + " at " +
+                          describe_position(value, offset) + "; systemd refuses to load a unit holding one");
+}
+
 [[nodiscard]] constexpr bool is_control(char32_t cp) noexcept { return cp < 0x20 || cp == 0x7F; }
 
 [[nodiscard]] constexpr bool is_ascii_alpha(char c) noexcept {
@@ -109,7 +118,9 @@ status put_quoted_body(Sink& sink, std::string_view value, const field_ref& fiel
         const auto b = static_cast<unsigned char>(value[pos]);
         if (b >= 0x80) {
             const std::size_t at = pos;
-            if (decode_utf8(value, pos) == invalid_code_point) return utf8_error(field, value, at);
+            const char32_t cp = decode_utf8(value, pos);
+            if (cp == invalid_code_point) return utf8_error(field, value, at);
+            if (!is_valid_unichar(cp)) return noncharacter_error(field, value, at, cp);
             continue;
         }
         if (b == 0)
@@ -152,11 +163,23 @@ status put_exec_executable(Sink& sink, std::string_view value, const field_ref& 
     if (value.back() == '/')
         return make_error(errc::invalid_value, std::string(field),
                           "the executable path ends in '/', which names a directory");
+    if (value.size() >= 4096)
+        return make_error(errc::out_of_range, std::string(field),
+                          "is " + std::to_string(value.size()) + " bytes; systemd limits paths to 4095");
+    for (std::size_t start = 1, end = 0; start < value.size(); start = end + 1) {
+        end = value.find('/', start);
+        if (end == std::string_view::npos) end = value.size();
+        if (end - start > 255)
+            return make_error(errc::out_of_range, std::string(field),
+                              "has a path segment of " + std::to_string(end - start) +
+                                  " bytes; systemd limits segments to 255");
+    }
     for (std::size_t pos = find_stop<byte_class::executable>(value, 0); pos < value.size();
          pos = find_stop<byte_class::executable>(value, pos)) {
         const std::size_t at = pos;
         const char32_t cp = decode_utf8(value, pos);
         if (cp == invalid_code_point) return utf8_error(field, value, at);
+        if (!is_valid_unichar(cp)) return noncharacter_error(field, value, at, cp);
         if (is_control(cp))
             return char_error(errc::control_character, field, value, at, cp,
                               "systemd refuses control characters in the executable path");
@@ -227,6 +250,7 @@ status put_environment_assignment(Sink& sink, std::string_view name, std::string
         const std::size_t at = pos;
         const char32_t cp = decode_utf8(value, pos);
         if (cp == invalid_code_point) return utf8_error(field, value, at);
+        if (!is_valid_unichar(cp)) return noncharacter_error(field, value, at, cp);
         if (is_control(cp))
             return char_error(errc::control_character, field, value, at, cp,
                               std::string(what) + " is written unquoted and cannot carry control characters");
@@ -290,9 +314,10 @@ status put_literal(Sink& sink, std::string_view value, const field_ref& field) {
     return {};
 }
 
-/// XML 1.0 character data: `& < > " '` as references, CR as `&#13;`; characters XML cannot carry refused.
+/// XML 1.0 character data: `& < > " '` as references (`" '` kept as they are when `!escape_quotes`,
+/// for element content only), CR as `&#13;`; characters XML cannot carry refused.
 template <class Sink>
-status put_xml_text(Sink& sink, std::string_view value, const field_ref& field) {
+status put_xml_text(Sink& sink, std::string_view value, const field_ref& field, bool escape_quotes = true) {
     std::size_t run = 0;  // start of the bytes not yet written (they need no escaping)
     for (std::size_t pos = 0; pos < value.size();) {
         const auto b = static_cast<unsigned char>(value[pos]);
@@ -311,8 +336,14 @@ status put_xml_text(Sink& sink, std::string_view value, const field_ref& field) 
             case '&': reference = "&amp;"; break;
             case '<': reference = "&lt;"; break;
             case '>': reference = "&gt;"; break;
-            case '"': reference = "&quot;"; break;
-            case '\'': reference = "&#x27;"; break;
+            case '"':
+            case '\'':
+                if (!escape_quotes) {
+                    ++pos;
+                    continue;
+                }
+                reference = b == '"' ? "&quot;" : "&#x27;";
+                break;
             case '\r': reference = "&#13;"; break;
             case '\n':
             case '\t': ++pos; continue;
@@ -322,6 +353,48 @@ status put_xml_text(Sink& sink, std::string_view value, const field_ref& field) 
                                       "XML 1.0 cannot carry it, not even as a character reference");
                 ++pos;
                 continue;
+        }
+        if (at > run) sink.put(value.substr(run, at - run));
+        sink.put(reference);
+        run = ++pos;
+    }
+    if (value.size() > run) sink.put(value.substr(run));
+    return {};
+}
+
+/// XML 1.0 character data with only the references well-formedness needs: `&` and `<`, `>` after
+/// `]]`, CR as `&#13;` (quotes stay as they are, as a template that writes the text raw has them);
+/// characters XML cannot carry refused.
+template <class Sink>
+status put_xml_chardata(Sink& sink, std::string_view value, const field_ref& field) {
+    std::size_t run = 0;  // start of the bytes not yet written (they need no escaping)
+    for (std::size_t pos = 0; pos < value.size();) {
+        const auto b = static_cast<unsigned char>(value[pos]);
+        const std::size_t at = pos;
+        if (b >= 0x80) {
+            const char32_t cp = decode_utf8(value, pos);
+            if (cp == invalid_code_point) return utf8_error(field, value, at);
+            if (cp == 0xFFFE || cp == 0xFFFF)
+                return make_error(errc::unrepresentable, std::string(field),
+                                  "contains the non-character " + describe_code_point(cp) + " at " +
+                                      describe_position(value, at) + ", which XML 1.0 cannot carry");
+            continue;
+        }
+        std::string_view reference;
+        if (b == '&') {
+            reference = "&amp;";
+        } else if (b == '<') {
+            reference = "&lt;";
+        } else if (b == '>' && at >= 2 && value.compare(at - 2, 2, "]]") == 0) {
+            reference = "&gt;";
+        } else if (b == '\r') {
+            reference = "&#13;";
+        } else if (b < 0x20 && b != '\n' && b != '\t') {
+            return char_error(errc::control_character, field, value, at, b,
+                              "XML 1.0 cannot carry it, not even as a character reference");
+        } else {
+            ++pos;
+            continue;
         }
         if (at > run) sink.put(value.substr(run, at - run));
         sink.put(reference);
@@ -412,5 +485,5 @@ status put_xml_text(Sink& sink, std::string_view value, const field_ref& field) 
 }
 
 }  // namespace detail
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

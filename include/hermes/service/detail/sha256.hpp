@@ -9,8 +9,10 @@
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 
+#include "config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
+
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace detail {
 
 /// A SHA-256 digest: 32 bytes, big-endian as published.
@@ -113,5 +115,5 @@ inline void compress(std::array<std::uint32_t, 8>& state, const std::uint8_t* bl
 }
 
 }  // namespace detail
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

@@ -7,8 +7,10 @@
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 
+#include "config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
+
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace detail {
 
 /// Sentinel returned by decode_utf8 for a malformed sequence.
@@ -60,6 +62,13 @@ inline constexpr char32_t invalid_code_point = 0xFFFFFFFF;
         return b0;
     }
     return decode_utf8_sequence(s, pos);
+}
+
+/// systemd's unichar_is_valid: a Unicode scalar value that is not a non-character (U+FDD0..U+FDEF,
+/// U+xxFFFE, U+xxFFFF). systemd refuses a unit line holding one, so the unit writers refuse them too.
+[[nodiscard]] constexpr bool is_valid_unichar(char32_t cp) noexcept {
+    return cp < 0x110000 && (cp & 0xFFFFF800) != 0xD800 && !(cp >= 0xFDD0 && cp <= 0xFDEF) &&
+           (cp & 0xFFFE) != 0xFFFE;
 }
 
 /// Byte offset of the first malformed sequence, or npos when `s` is valid UTF-8.
@@ -152,5 +161,5 @@ inline void append_utf8(std::string& out, char32_t cp) {
 }
 
 }  // namespace detail
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

@@ -14,15 +14,17 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
-#include "../detail/sha256.hpp"  // detail::sha256_hex, for the foreign-home suffix
-#include "../detail/utf8.hpp"    // detail::decode_utf8, for Python's repr()
-#include "../error.hpp"          // result, make_error
-#include "../launchd/plist.hpp"  // launchd::plist_builder
-#include "../paths.hpp"          // lexically_normal, check_anchor_path, stable_service_working_dir
-#include "../systemd/unit.hpp"   // systemd::unit_builder, systemd::variable
+#include "../detail/config.hpp"          // HERMES_SERVICE_ABI_NAMESPACE
+#include "../detail/sha256.hpp"          // detail::sha256_hex, for the foreign-home suffix
+#include "../detail/utf8.hpp"            // detail::decode_utf8, for Python's repr()
+#include "../error.hpp"                  // result, make_error
+#include "../launchd/detail/writer.hpp"  // launchd::detail::plist_writer
+#include "../launchd/plist.hpp"          // launchd::detail::check_label, check_plist_path
+#include "../paths.hpp"                  // lexically_normal, check_anchor_path, stable_service_working_dir
+#include "../systemd/unit.hpp"           // systemd::detail::unit_writer and the directive enums
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace gateway {
 
 /// Upstream's SERVICE_DESCRIPTION, the default Description=.
@@ -682,6 +684,7 @@ class stack_string {
         if (auto ok = w.environment("LOGNAME", o.identity->user); !ok) return ok;
     }
     if (auto ok = w.environment("PATH", path.view()); !ok) return ok;
+    w.blank_line();  // upstream's template keeps the line where VIRTUAL_ENV used to be
     if (auto ok = w.environment("HERMES_HOME", hermes_home); !ok) return ok;
     if (auto ok = w.environment("HERMES_SUPERVISED_CHILD", "1"); !ok) return ok;
     if (auto ok = w.trusted("Restart", to_string(systemd::restart_policy::always)); !ok) return ok;
@@ -692,9 +695,9 @@ class stack_string {
         return ok;
     if (auto ok = w.trusted("KillMode", to_string(systemd::kill_mode::mixed)); !ok) return ok;
     if (auto ok = w.signal("KillSignal", "SIGTERM"); !ok) return ok;
-    constexpr std::string_view reload[] = {"/bin/kill", "-USR1",
-                                           std::string_view("\0MAINPID", 8)};  // variable("MAINPID")
-    if (auto ok = w.exec("ExecReload", reload, false); !ok) return ok;
+    // A fixed command line, written as upstream writes it: systemd splits it into /bin/kill, -USR1 and
+    // the main PID ($MAINPID is expanded at exec time).
+    if (auto ok = w.trusted("ExecReload", "/bin/kill -USR1 $MAINPID"); !ok) return ok;
     if (o.exec_stop_post)
         if (auto ok = w.exec("ExecStopPost", *o.exec_stop_post, /*dash=*/true); !ok) return ok;
     const std::chrono::seconds stop(timeout_stop_sec(o.drain_timeout, o.cron_drain_timeout));
@@ -706,9 +709,9 @@ class stack_string {
     return w.unit_name("WantedBy", system ? "multi-user.target" : "default.target");
 }
 
-/// Renders the gateway's systemd unit in upstream's directive order. Differences from upstream's
-/// text: every value escaped by unit_builder, ExecReload= written `"/bin/kill" "-USR1" "${MAINPID}"`,
-/// and no blank line between the PATH and HERMES_HOME lines (see tests/golden/README.md).
+/// Renders the gateway's systemd unit: upstream version B's bytes for every input upstream renders
+/// validly; a value upstream would write wrong (a `%`, `"` or `\` it leaves raw, a control character)
+/// is escaped on its own line or refused with a typed error (see tests/golden/README.md).
 [[nodiscard]] inline result<std::string> systemd_unit(const unit_options& o) {
     std::string out;
     if (auto ok = systemd_unit(o, out); !ok) return unexpected_error(std::move(ok.error()));
@@ -766,8 +769,21 @@ struct plist_options {
     return o;
 }
 
-/// Renders the gateway's launchd plist with upstream's keys and order. Differences from upstream's
-/// text: every string XML-escaped, blank lines instead of four-space lines, no XML comment.
+namespace detail {
+
+/// Upstream's comment before ThrottleInterval, line by line.
+inline constexpr std::string_view throttle_comment[] = {
+    "    <!-- ThrottleInterval raises launchd's default 10s minimum respawn interval",
+    "         to 30s so a crash-looping gateway can't hammer launchd into a rapid",
+    "         respawn storm; ExitTimeOut gives the gateway 25s of graceful-drain",
+    "         headroom before launchd escalates from SIGTERM to SIGKILL on stop. -->"};
+
+}  // namespace detail
+
+/// Renders the gateway's launchd plist: upstream version B's bytes (its layout lines, comment and
+/// blank lines included) for every input upstream renders validly. ProgramArguments are escaped as
+/// upstream's html.escape does; the other strings get only the references XML needs (`&`, `<`),
+/// which upstream leaves out (#48164); a character XML cannot carry is a typed error.
 [[nodiscard]] inline result<std::string> launchd_plist(const plist_options& o) {
     if (auto ok = check_anchor_path(o.hermes_home, "HERMES_HOME"); !ok)
         return unexpected_error(std::move(ok.error()));
@@ -777,7 +793,8 @@ struct plist_options {
     auto choice = stable_service_working_dir(
         o.hermes_home_is_dir ? std::optional<std::string_view>(hermes_home) : std::nullopt, o.project_root);
     if (!choice) return unexpected_error(std::move(choice.error()));
-    std::string log_dir = o.log_dir.empty() ? detail::join(hermes_home, "logs") : lexically_normal(o.log_dir);
+    const std::string log_dir =
+        o.log_dir.empty() ? detail::join(hermes_home, "logs") : lexically_normal(o.log_dir);
     if (auto ok = check_anchor_path(log_dir, "log_dir"); !ok) return unexpected_error(std::move(ok.error()));
 
     std::vector<std::string> path;
@@ -788,24 +805,108 @@ struct plist_options {
     auto path_value = detail::join_path(path, /*absolute=*/false);
     if (!path_value) return unexpected_error(std::move(path_value.error()));
 
-    launchd::plist_builder b;
-    b.label(launchd_label(o.suffix))
-        .program_arguments(o.program_arguments)
-        .working_directory(std::move(choice->path))
-        .environment("PATH", std::move(*path_value))
-        .environment("HERMES_HOME", hermes_home)
-        .environment("HERMES_SUPERVISED_CHILD", "1")
-        .limit_load_to_session_type({"Aqua", "Background"})
-        .run_at_load(true)
-        .keep_alive(true)
-        .throttle_interval(30)
-        .exit_timeout(25)
-        .standard_out_path(log_dir + "/gateway.log")
-        .standard_error_path(log_dir + "/gateway.error.log");
-    if (o.nofile_soft_limit) b.number_of_files_soft_limit(*o.nofile_soft_limit);
-    return b.build();
+    // plist_builder's checks, for the keys written here.
+    const std::string label = launchd_label(o.suffix);
+    if (auto ok = launchd::detail::check_label(label); !ok) return unexpected_error(std::move(ok.error()));
+    if (o.program_arguments.empty())
+        return make_error(errc::empty_value, "ProgramArguments", "give at least the executable");
+    if (auto ok = launchd::detail::check_plist_path(o.program_arguments[0], "ProgramArguments[0]"); !ok)
+        return unexpected_error(std::move(ok.error()));
+    if (auto ok = launchd::detail::check_plist_path(choice->path, "WorkingDirectory"); !ok)
+        return unexpected_error(std::move(ok.error()));
+    if (o.nofile_soft_limit && *o.nofile_soft_limit == 0)
+        return make_error(errc::out_of_range, "SoftResourceLimits.NumberOfFiles",
+                          "a limit of 0 files leaves the job unable to run");
+    const std::string out_log = log_dir + "/gateway.log";
+    const std::string err_log = log_dir + "/gateway.error.log";
+
+    std::size_t estimate = 1600 + label.size() + choice->path.size() + path_value->size() +
+                           hermes_home.size() + out_log.size() + err_log.size();
+    for (const std::string& a : o.program_arguments) estimate += a.size() + 28;
+    std::string out;
+    out.reserve(estimate + estimate / 4);
+
+    using hermes::service::detail::field_ref;
+    using launchd::detail::xml_escape;
+    constexpr std::string_view in1 = "    ";
+    constexpr std::string_view in2 = "        ";
+    launchd::detail::plist_writer w(out);
+    w.begin();
+    w.key(in1, "Label");
+    if (auto ok = w.string(in1, label, "Label", xml_escape::minimal); !ok)
+        return unexpected_error(ok.error());
+    w.layout("");
+    w.key(in1, "ProgramArguments");
+    w.open(in1, "array");
+    for (std::size_t i = 0; i < o.program_arguments.size(); ++i)
+        if (auto ok =
+                w.string(in2, o.program_arguments[i], field_ref("ProgramArguments", i), xml_escape::all);
+            !ok)
+            return unexpected_error(ok.error());
+    w.close(in1, "array");
+    w.layout(in1);
+    w.key(in1, "WorkingDirectory");
+    if (auto ok = w.string(in1, choice->path, "WorkingDirectory", xml_escape::minimal); !ok)
+        return unexpected_error(ok.error());
+    w.layout(in1);
+    w.key(in1, "EnvironmentVariables");
+    w.open(in1, "dict");
+    w.key(in2, "PATH");
+    if (auto ok = w.string(in2, *path_value, field_ref("EnvironmentVariables", "PATH"), xml_escape::minimal);
+        !ok)
+        return unexpected_error(ok.error());
+    w.layout("");
+    w.key(in2, "HERMES_HOME");
+    if (auto ok =
+            w.string(in2, hermes_home, field_ref("EnvironmentVariables", "HERMES_HOME"), xml_escape::minimal);
+        !ok)
+        return unexpected_error(ok.error());
+    w.key(in2, "HERMES_SUPERVISED_CHILD");
+    if (auto ok = w.string(in2, "1", field_ref("EnvironmentVariables", "HERMES_SUPERVISED_CHILD"),
+                           xml_escape::minimal);
+        !ok)
+        return unexpected_error(ok.error());
+    w.close(in1, "dict");
+    w.layout("");
+    w.key(in1, "LimitLoadToSessionType");
+    w.open(in1, "array");
+    for (const std::string_view session : {"Aqua", "Background"})
+        if (auto ok = w.string(in2, session, "LimitLoadToSessionType", xml_escape::minimal); !ok)
+            return unexpected_error(ok.error());
+    w.close(in1, "array");
+    w.layout(in1);
+    w.key(in1, "RunAtLoad");
+    w.boolean(in1, true);
+    w.layout(in1);
+    w.key(in1, "KeepAlive");
+    w.boolean(in1, true);
+    w.layout("");
+    for (const std::string_view line : detail::throttle_comment) w.layout(line);
+    w.key(in1, "ThrottleInterval");
+    w.integer(in1, 30);
+    w.layout("");
+    w.key(in1, "ExitTimeOut");
+    w.integer(in1, 25);
+    if (o.nofile_soft_limit) {
+        w.layout("");
+        w.key(in1, "SoftResourceLimits");
+        w.open(in1, "dict");
+        w.key(in2, "NumberOfFiles");
+        w.integer(in2, *o.nofile_soft_limit);
+        w.close(in1, "dict");
+    }
+    w.layout("");
+    w.key(in1, "StandardOutPath");
+    if (auto ok = w.string(in1, out_log, "StandardOutPath", xml_escape::minimal); !ok)
+        return unexpected_error(ok.error());
+    w.layout(in1);
+    w.key(in1, "StandardErrorPath");
+    if (auto ok = w.string(in1, err_log, "StandardErrorPath", xml_escape::minimal); !ok)
+        return unexpected_error(ok.error());
+    w.end();
+    return out;
 }
 
 }  // namespace gateway
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

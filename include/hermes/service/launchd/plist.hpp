@@ -3,26 +3,50 @@
 #pragma once
 
 #include <array>        // std::array, for enumerators()
+#include <chrono>       // std::chrono::duration, for the duration setters
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::int64_t, std::uint64_t
+#include <limits>       // std::numeric_limits
 #include <optional>     // std::optional
+#include <ratio>        // std::ratio_divide
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+#include <type_traits>  // std::is_floating_point
 #include <utility>      // std::pair, std::move
 #include <vector>       // std::vector
 
+#include "../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/escape.hpp"
 #include "../detail/utf8.hpp"
 #include "../error.hpp"
+#include "value.hpp"  // plist_value, for set()
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace launchd {
 
 /// Where the job is loaded: a per-user LaunchAgent or a system LaunchDaemon.
 enum class job_kind { agent, daemon };
 /// ProcessType= values.
 enum class process_type { background, standard, adaptive, interactive };
+
+/// The spelling, e.g. "agent".
+[[nodiscard]] constexpr std::string_view to_string(job_kind k) noexcept {
+    return k == job_kind::agent ? "agent" : "daemon";
+}
+/// Every job_kind, for from_string<job_kind>.
+[[nodiscard]] constexpr std::array<job_kind, 2> enumerators(job_kind /*tag*/) noexcept {
+    return {job_kind::agent, job_kind::daemon};
+}
+
+/// One StartCalendarInterval entry: an unset field matches every value (as cron's `*`).
+struct calendar_interval {
+    std::optional<int> minute;   ///< Minute, 0..59
+    std::optional<int> hour;     ///< Hour, 0..23
+    std::optional<int> day;      ///< Day of the month, 1..31
+    std::optional<int> weekday;  ///< Weekday, 0..7 (0 and 7 are Sunday)
+    std::optional<int> month;    ///< Month, 1..12
+};
 
 /// The plist spelling, e.g. "Background".
 [[nodiscard]] constexpr std::string_view to_string(process_type t) noexcept {
@@ -77,6 +101,27 @@ using namespace hermes::service::detail;
     return {};
 }
 
+/// A duration as the whole seconds launchd takes (0..4294967295); a fraction of a second is an error.
+template <class Rep, class Period>
+[[nodiscard]] result<unsigned> whole_seconds(std::chrono::duration<Rep, Period> span,
+                                             std::string_view field) {
+    using ratio = std::ratio_divide<Period, std::ratio<1>>;  // span.count() * num / den seconds
+    constexpr long double max = std::numeric_limits<unsigned>::max();
+    const long double v = static_cast<long double>(span.count()) * ratio::num / ratio::den;
+    if (!(v == v) || v < 0)
+        return make_error(errc::out_of_range, std::string(field), "a duration cannot be negative");
+    if (v > max)
+        return make_error(errc::out_of_range, std::string(field), "the duration is above 4294967295 seconds");
+    const auto seconds = static_cast<unsigned>(v);
+    bool exact = static_cast<long double>(seconds) == v;
+    if constexpr (!std::is_floating_point<Rep>::value)  // integer arithmetic, immune to rounding
+        exact = static_cast<std::uint64_t>(span.count()) % static_cast<std::uint64_t>(ratio::den) == 0;
+    if (!exact)
+        return make_error(errc::unrepresentable, std::string(field),
+                          "launchd counts whole seconds; the duration has a fraction of a second");
+    return seconds;
+}
+
 inline std::string indexed(std::string_view key, std::size_t i) {
     return std::string(key) + "[" + std::to_string(i) + "]";
 }
@@ -85,8 +130,9 @@ inline std::string indexed(std::string_view key, std::size_t i) {
 
 /// A typed, validating writer for one launchd job. Keys are written in a fixed order (Label,
 /// ProgramArguments, WorkingDirectory, EnvironmentVariables, LimitLoadToSessionType, RunAtLoad,
-/// KeepAlive, ThrottleInterval, ExitTimeOut, SoftResourceLimits, StandardOutPath,
-/// StandardErrorPath, ProcessType, UserName, GroupName).
+/// KeepAlive, ThrottleInterval, ExitTimeOut, StartInterval, StartCalendarInterval,
+/// SoftResourceLimits, StandardOutPath, StandardErrorPath, ProcessType, UserName, GroupName),
+/// then the keys given to set() in call order.
 class plist_builder {
   public:
     /// An agent by default; UserName/GroupName need job_kind::daemon.
@@ -122,14 +168,59 @@ class plist_builder {
         keep_alive_ = value;
         return *this;
     }
+    /// KeepAlive.SuccessfulExit: restart after a clean exit (true) or only after a failure (false).
+    plist_builder& successful_exit(bool value) {
+        keep_alive_conditions_.successful_exit = value;
+        return *this;
+    }
+    /// KeepAlive.NetworkState: keep running while a network is up (true) or down (false).
+    plist_builder& network_state(bool value) {
+        keep_alive_conditions_.network_state = value;
+        return *this;
+    }
+    /// KeepAlive.PathState: keep running while `path` exists (true) or is absent (false); one entry per path.
+    plist_builder& path_state(std::string path, bool exists = true) {
+        keep_alive_conditions_.path_state.emplace_back(std::move(path), exists);
+        return *this;
+    }
+    /// KeepAlive.Crashed: restart after a crash (true) or only after an exit without one (false).
+    plist_builder& crashed(bool value) {
+        keep_alive_conditions_.crashed = value;
+        return *this;
+    }
     /// ThrottleInterval in seconds (minimum time between spawns).
     plist_builder& throttle_interval(unsigned seconds) {
         throttle_interval_ = seconds;
         return *this;
     }
+    /// ThrottleInterval from any std::chrono::duration (whole seconds, else a typed error at build()).
+    template <class Rep, class Period>
+    plist_builder& throttle_interval(std::chrono::duration<Rep, Period> span) {
+        return seconds(throttle_interval_, span, "ThrottleInterval");
+    }
     /// ExitTimeOut in seconds between SIGTERM and SIGKILL (0 means infinity and is refused).
     plist_builder& exit_timeout(unsigned seconds) {
         exit_timeout_ = seconds;
+        return *this;
+    }
+    /// ExitTimeOut from any std::chrono::duration (whole seconds).
+    template <class Rep, class Period>
+    plist_builder& exit_timeout(std::chrono::duration<Rep, Period> span) {
+        return seconds(exit_timeout_, span, "ExitTimeOut");
+    }
+    /// StartInterval: start the job every `seconds` (at least 1).
+    plist_builder& start_interval(unsigned seconds) {
+        start_interval_ = seconds;
+        return *this;
+    }
+    /// StartInterval from any std::chrono::duration (whole seconds).
+    template <class Rep, class Period>
+    plist_builder& start_interval(std::chrono::duration<Rep, Period> span) {
+        return seconds(start_interval_, span, "StartInterval");
+    }
+    /// One StartCalendarInterval entry; repeated calls add entries (written as an array).
+    plist_builder& start_calendar_interval(calendar_interval when) {
+        calendar_.push_back(when);
         return *this;
     }
     /// SoftResourceLimits/NumberOfFiles.
@@ -168,6 +259,18 @@ class plist_builder {
         return *this;
     }
 
+    /// Any key without a typed setter (a second set() of it replaces the value), written after the
+    /// typed keys. At build(): errc::not_allowed for a key a typed setter owns (the error names it).
+    plist_builder& set(std::string key, plist_value value) {
+        for (auto& [k, v] : extra_)
+            if (k == key) {
+                v = std::move(value);
+                return *this;
+            }
+        extra_.emplace_back(std::move(key), std::move(value));
+        return *this;
+    }
+
     /// Renders the XML 1.0 plist with Apple's DOCTYPE, or returns the first invalid input.
     [[nodiscard]] result<std::string> build() const {
         if (auto ok = validate(); !ok) return unexpected_error(std::move(ok.error()));
@@ -180,7 +283,22 @@ class plist_builder {
     }
 
   private:
+    struct keep_alive_dict {
+        std::optional<bool> successful_exit;
+        std::optional<bool> network_state;
+        std::vector<std::pair<std::string, bool>> path_state;
+        std::optional<bool> crashed;
+        [[nodiscard]] bool empty() const noexcept {
+            return !successful_exit && !network_state && path_state.empty() && !crashed;
+        }
+    };
+
     job_kind kind_;
+    std::optional<error> deferred_;  // setter-time problems (a fractional duration)
+    keep_alive_dict keep_alive_conditions_;
+    std::optional<unsigned> start_interval_;
+    std::vector<calendar_interval> calendar_;
+    std::vector<std::pair<std::string, plist_value>> extra_;
     std::optional<std::string> label_;
     std::optional<std::vector<std::string>> arguments_;
     std::optional<std::string> working_directory_;
@@ -197,6 +315,89 @@ class plist_builder {
     std::optional<std::string> user_name_;
     std::optional<std::string> group_name_;
 
+    template <class Rep, class Period>
+    plist_builder& seconds(std::optional<unsigned>& slot, std::chrono::duration<Rep, Period> span,
+                           std::string_view key) {
+        auto value = detail::whole_seconds(span, key);
+        if (value) {
+            slot = *value;
+        } else if (!deferred_) {
+            deferred_ = std::move(value.error());
+        }
+        return *this;
+    }
+
+    /// The typed setter that owns `key`, or "" when set() may write it.
+    [[nodiscard]] static std::string_view owner(std::string_view key) noexcept {
+        constexpr std::pair<std::string_view, std::string_view> owned[] = {
+            {"Label", "label()"},
+            {"ProgramArguments", "program_arguments()"},
+            {"WorkingDirectory", "working_directory()"},
+            {"EnvironmentVariables", "environment()"},
+            {"LimitLoadToSessionType", "limit_load_to_session_type()"},
+            {"RunAtLoad", "run_at_load()"},
+            {"KeepAlive", "keep_alive(), successful_exit(), network_state(), path_state() or crashed()"},
+            {"ThrottleInterval", "throttle_interval()"},
+            {"ExitTimeOut", "exit_timeout()"},
+            {"StartInterval", "start_interval()"},
+            {"StartCalendarInterval", "start_calendar_interval()"},
+            {"SoftResourceLimits", "number_of_files_soft_limit()"},
+            {"StandardOutPath", "standard_out_path()"},
+            {"StandardErrorPath", "standard_error_path()"},
+            {"ProcessType", "process_type()"},
+            {"UserName", "user_name()"},
+            {"GroupName", "group_name()"},
+        };
+        for (const auto& [k, setter] : owned)
+            if (k == key) return setter;
+        return {};
+    }
+
+    /// The checks of the newer keys: KeepAlive conditions, StartInterval, StartCalendarInterval, set().
+    [[nodiscard]] detail::status validate_schedule_and_extra() const {
+        if (keep_alive_ && !keep_alive_conditions_.empty())
+            return make_error(errc::not_allowed, "KeepAlive",
+                              "is either a boolean (keep_alive()) or a dictionary of conditions "
+                              "(successful_exit(), network_state(), path_state(), crashed()), not both");
+        for (std::size_t i = 0; i < keep_alive_conditions_.path_state.size(); ++i) {
+            const std::string& path = keep_alive_conditions_.path_state[i].first;
+            if (auto ok = detail::check_plist_path(path, detail::field_ref("KeepAlive.PathState", i)); !ok)
+                return ok;
+            for (std::size_t j = 0; j < i; ++j)
+                if (keep_alive_conditions_.path_state[j].first == path)
+                    return make_error(errc::duplicate, detail::indexed("KeepAlive.PathState", i),
+                                      "path " + path + " is given twice; give it once");
+        }
+        if (start_interval_ && *start_interval_ == 0)
+            return make_error(errc::out_of_range, "StartInterval",
+                              "an interval of 0 seconds never fires; give at least 1");
+        for (std::size_t i = 0; i < calendar_.size(); ++i) {
+            const calendar_interval& c = calendar_[i];
+            const std::pair<const std::optional<int>*, std::array<int, 2>> fields[] = {{&c.minute, {0, 59}},
+                                                                                       {&c.hour, {0, 23}},
+                                                                                       {&c.day, {1, 31}},
+                                                                                       {&c.weekday, {0, 7}},
+                                                                                       {&c.month, {1, 12}}};
+            constexpr std::string_view names[] = {"Minute", "Hour", "Day", "Weekday", "Month"};
+            for (std::size_t f = 0; f < 5; ++f) {
+                const auto& [value, range] = fields[f];
+                if (*value && (**value < range[0] || **value > range[1]))
+                    return make_error(
+                        errc::out_of_range,
+                        detail::indexed("StartCalendarInterval", i) + "." + std::string(names[f]),
+                        std::to_string(**value) + " is outside " + std::to_string(range[0]) + ".." +
+                            std::to_string(range[1]));
+            }
+        }
+        for (const auto& [key, value] : extra_) {
+            if (key.empty()) return make_error(errc::empty_value, "set()", "the key is empty");
+            if (const std::string_view setter = owner(key); !setter.empty())
+                return make_error(errc::not_allowed, key,
+                                  "has a typed setter; call " + std::string(setter) + " instead of set()");
+        }
+        return {};
+    }
+
     /// The unescaped size of the plist plus a quarter: build()'s one reservation.
     [[nodiscard]] std::size_t estimated_size() const noexcept {
         std::size_t n = 1024;  // the prolog, DOCTYPE and the fixed keys
@@ -212,6 +413,7 @@ class plist_builder {
     }
 
     [[nodiscard]] detail::status validate() const {
+        if (deferred_) return unexpected_error(*deferred_);
         if (!label_) return make_error(errc::missing_field, "Label", "a job needs a Label; call label()");
         if (auto ok = detail::check_label(*label_); !ok) return ok;
         if (!arguments_)
@@ -264,7 +466,7 @@ class plist_builder {
                                   "with job_kind::daemon");
             if (auto ok = detail::check_user_name(**value, key); !ok) return ok;
         }
-        return {};
+        return validate_schedule_and_extra();
     }
 
     template <class Sink>
@@ -313,6 +515,82 @@ class plist_builder {
         return {};
     }
 
+    [[nodiscard]] plist_value keep_alive_dict_value() const {
+        plist_value::dict_type d;
+        if (keep_alive_conditions_.successful_exit)
+            d.emplace_back("SuccessfulExit", *keep_alive_conditions_.successful_exit);
+        if (keep_alive_conditions_.network_state)
+            d.emplace_back("NetworkState", *keep_alive_conditions_.network_state);
+        if (!keep_alive_conditions_.path_state.empty()) {
+            plist_value::dict_type paths;
+            for (const auto& [path, exists] : keep_alive_conditions_.path_state)
+                paths.emplace_back(path, exists);
+            d.emplace_back("PathState", std::move(paths));
+        }
+        if (keep_alive_conditions_.crashed) d.emplace_back("Crashed", *keep_alive_conditions_.crashed);
+        return d;
+    }
+
+    [[nodiscard]] static plist_value calendar_value(const calendar_interval& c) {
+        plist_value::dict_type d;
+        if (c.minute) d.emplace_back("Minute", *c.minute);
+        if (c.hour) d.emplace_back("Hour", *c.hour);
+        if (c.day) d.emplace_back("Day", *c.day);
+        if (c.weekday) d.emplace_back("Weekday", *c.weekday);
+        if (c.month) d.emplace_back("Month", *c.month);
+        return d;
+    }
+
+    /// Any plist value, indented `depth` levels of four spaces: strings and keys XML-escaped, dict keys
+    /// distinct.
+    template <class Sink>
+    static detail::status put_value(Sink& sink, std::size_t depth, const plist_value& value,
+                                    const std::string& field) {
+        const std::string indent(depth * 4, ' ');
+        if (const std::string* str = value.as_string()) {
+            sink.put(indent);
+            sink.put("<string>");
+            if (auto ok = detail::put_xml_text(sink, *str, field); !ok) return ok;
+            sink.put("</string>\n");
+        } else if (const std::int64_t* n = value.as_integer()) {
+            sink.put(indent);
+            sink.put("<integer>");
+            sink.put(std::to_string(*n));
+            sink.put("</integer>\n");
+        } else if (const bool* b = value.as_bool()) {
+            sink.put(indent);
+            sink.put(*b ? "<true/>\n" : "<false/>\n");
+        } else if (const plist_value::array_type* items = value.as_array()) {
+            sink.put(indent);
+            sink.put("<array>\n");
+            for (std::size_t i = 0; i < items->size(); ++i)
+                if (auto ok = put_value(sink, depth + 1, (*items)[i], detail::indexed(field, i)); !ok)
+                    return ok;
+            sink.put(indent);
+            sink.put("</array>\n");
+        } else if (const plist_value::dict_type* entries = value.as_dict()) {
+            sink.put(indent);
+            sink.put("<dict>\n");
+            for (std::size_t i = 0; i < entries->size(); ++i) {
+                const std::string& key = (*entries)[i].first;
+                std::string inner = field;
+                inner.append(".").append(key);
+                for (std::size_t j = 0; j < i; ++j)
+                    if ((*entries)[j].first == key)
+                        return make_error(errc::duplicate, inner,
+                                          "the dictionary has the key twice; give it once");
+                sink.put(indent);
+                sink.put("    <key>");
+                if (auto ok = detail::put_xml_text(sink, key, inner); !ok) return ok;
+                sink.put("</key>\n");
+                if (auto ok = put_value(sink, depth + 1, (*entries)[i].second, inner); !ok) return ok;
+            }
+            sink.put(indent);
+            sink.put("</dict>\n");
+        }
+        return {};
+    }
+
     template <class Sink>
     detail::status write(Sink& sink) const {
         sink.put(
@@ -346,11 +624,26 @@ class plist_builder {
             open_key(sink, key, first);
             sink.put(**value ? "    <true/>\n" : "    <false/>\n");
         }
+        if (!keep_alive_conditions_.empty()) {
+            open_key(sink, "KeepAlive", first);
+            if (auto ok = put_value(sink, 1, keep_alive_dict_value(), "KeepAlive"); !ok) return ok;
+        }
         for (const auto& [key, value] :
-             {std::pair{"ThrottleInterval", &throttle_interval_}, std::pair{"ExitTimeOut", &exit_timeout_}}) {
+             {std::pair{"ThrottleInterval", &throttle_interval_}, std::pair{"ExitTimeOut", &exit_timeout_},
+              std::pair{"StartInterval", &start_interval_}}) {
             if (!*value) continue;
             open_key(sink, key, first);
             put_integer(sink, "    ", **value);
+        }
+        if (!calendar_.empty()) {
+            open_key(sink, "StartCalendarInterval", first);
+            plist_value::array_type entries;
+            for (const calendar_interval& c : calendar_) entries.push_back(calendar_value(c));
+            if (auto ok = put_value(sink, 1,
+                                    calendar_.size() == 1 ? entries.front() : plist_value(std::move(entries)),
+                                    "StartCalendarInterval");
+                !ok)
+                return ok;
         }
         if (number_of_files_) {
             open_key(sink, "SoftResourceLimits", first);
@@ -368,11 +661,19 @@ class plist_builder {
         }
         if (auto ok = put_string_key(sink, "UserName", user_name_, first); !ok) return ok;
         if (auto ok = put_string_key(sink, "GroupName", group_name_, first); !ok) return ok;
+        for (const auto& [key, value] : extra_) {
+            if (!first) sink.put('\n');
+            first = false;
+            sink.put("    <key>");
+            if (auto ok = detail::put_xml_text(sink, key, "set()"); !ok) return ok;
+            sink.put("</key>\n");
+            if (auto ok = put_value(sink, 1, value, key); !ok) return ok;
+        }
         sink.put("</dict>\n</plist>\n");
         return {};
     }
 };
 
 }  // namespace launchd
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

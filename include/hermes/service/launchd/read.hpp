@@ -11,58 +11,18 @@
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 #include <utility>      // std::pair, std::move
-#include <variant>      // std::variant
 #include <vector>       // std::vector
 
 #include "../detail/byte_scan.hpp"  // find_stop: ASCII and character-data runs
+#include "../detail/config.hpp"     // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/escape.hpp"
 #include "../detail/utf8.hpp"
 #include "../error.hpp"
+#include "value.hpp"  // plist_value
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace launchd {
-
-/// A plist value of the subset plist_builder writes: string, integer, boolean, array, dict
-/// (dict entries keep their document order).
-class plist_value {
-  public:
-    using array_type = std::vector<plist_value>;
-    using dict_type = std::vector<std::pair<std::string, plist_value>>;
-    using storage_type = std::variant<std::string, std::int64_t, bool, array_type, dict_type>;
-
-    plist_value() = default;
-    /// Wraps any of the five alternatives.
-    explicit plist_value(storage_type v) : value_(std::move(v)) {}
-
-    /// The underlying variant, for std::visit.
-    [[nodiscard]] const storage_type& storage() const noexcept { return value_; }
-    /// The string, or nullptr when this is not a string.
-    [[nodiscard]] const std::string* as_string() const noexcept { return std::get_if<std::string>(&value_); }
-    /// The integer, or nullptr.
-    [[nodiscard]] const std::int64_t* as_integer() const noexcept {
-        return std::get_if<std::int64_t>(&value_);
-    }
-    /// The boolean, or nullptr.
-    [[nodiscard]] const bool* as_bool() const noexcept { return std::get_if<bool>(&value_); }
-    /// The array, or nullptr.
-    [[nodiscard]] const array_type* as_array() const noexcept { return std::get_if<array_type>(&value_); }
-    /// The dict entries, or nullptr.
-    [[nodiscard]] const dict_type* as_dict() const noexcept { return std::get_if<dict_type>(&value_); }
-    /// The value under `key` when this is a dict holding it, else nullptr.
-    [[nodiscard]] const plist_value* find(std::string_view key) const noexcept {
-        if (const dict_type* d = as_dict())
-            for (const auto& [k, v] : *d)
-                if (k == key) return &v;
-        return nullptr;
-    }
-    /// Deep equality (dict order included).
-    friend bool operator==(const plist_value& a, const plist_value& b) { return a.value_ == b.value_; }
-    friend bool operator!=(const plist_value& a, const plist_value& b) { return !(a == b); }
-
-  private:
-    storage_type value_;
-};
 
 namespace detail {
 using namespace hermes::service::detail;
@@ -439,5 +399,5 @@ class plist_reader {
 }
 
 }  // namespace launchd
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

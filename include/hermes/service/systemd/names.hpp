@@ -5,13 +5,14 @@
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 
+#include "../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/escape.hpp"
 #include "../detail/utf8.hpp"
 #include "../error.hpp"
 #include "detail/syntax.hpp"  // the systemd::detail namespace sees the shared escapers
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace systemd {
 
 /// `systemd-escape STRING`: '/' becomes '-', and every byte outside `[A-Za-z0-9:_.]` (and a
@@ -63,5 +64,5 @@ namespace systemd {
 }
 
 }  // namespace systemd
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

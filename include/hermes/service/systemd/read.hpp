@@ -12,22 +12,17 @@
 #include <vector>       // std::vector
 
 #include "../detail/byte_scan.hpp"  // find_stop: ASCII runs, word runs
+#include "../detail/config.hpp"     // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/escape.hpp"
 #include "../detail/utf8.hpp"
 #include "../error.hpp"
 #include "detail/syntax.hpp"  // is_unit_space, strip, next_line, max_line_length
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace systemd {
 
 namespace detail {
-
-/// systemd's unichar_is_valid: a Unicode scalar value that is not a non-character.
-[[nodiscard]] constexpr bool is_valid_unichar(char32_t cp) noexcept {
-    return cp < 0x110000 && (cp & 0xFFFFF800) != 0xD800 && !(cp >= 0xFDD0 && cp <= 0xFDEF) &&
-           (cp & 0xFFFE) != 0xFFFE;
-}
 
 /// Byte offset of the first sequence systemd's utf8_is_valid refuses (malformed, surrogate, or a
 /// non-character such as U+FFFE), or npos. ASCII runs are skipped a block at a time.
@@ -706,5 +701,5 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
 }
 
 }  // namespace systemd
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service

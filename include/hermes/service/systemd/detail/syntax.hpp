@@ -7,9 +7,10 @@
 #include <string_view>  // std::string_view
 
 #include "../../detail/byte_scan.hpp"  // find_stop: next_line skips printable runs
+#include "../../detail/config.hpp"     // HERMES_SERVICE_ABI_NAMESPACE
 
 namespace hermes::service {
-inline namespace v1 {
+inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace detail {}  // namespace detail
 namespace systemd::detail {
 using namespace hermes::service::detail;
@@ -51,5 +52,5 @@ inline std::string indexed_field(std::string_view key, std::string_view index) {
 }
 
 }  // namespace systemd::detail
-}  // namespace v1
+}  // namespace HERMES_SERVICE_ABI_NAMESPACE
 }  // namespace hermes::service
