@@ -4,7 +4,8 @@
 //       hermes_service_callgrind <operation> [calls]
 // then divide the "totals:" (Ir) line of the output file by the number of calls (1000 by default).
 // Each operation runs once un-instrumented (warm-up), then `calls` times with instrumentation on.
-// Operations: unit, unit_into, unit_options, plist, build, current, current_crlf, stale, parse_unit.
+// Operations: unit, unit_into, unit_options, plist, build, current, current_crlf, stale, parse_unit,
+// split20 (split_command_line of the benchmark's 20-word line), parse_plist (the gateway plist).
 #include <valgrind/callgrind.h>
 
 #include <cstdio>   // std::fprintf
@@ -13,6 +14,7 @@
 #include <hermes/service/refresh.hpp>
 #include <string>  // std::string
 #include <string_view>
+#include <vector>  // std::vector
 
 namespace hs = hermes::service;
 namespace gw = hermes::service::gateway;
@@ -96,6 +98,40 @@ int main(int argc, char** argv) {
         run([&] { sink = hs::systemd_unit_is_current(stale, unit); }, calls);
     } else if (op == "parse_unit") {
         run([&] { sink = hs::systemd::parse_unit(unit)->entries().size(); }, calls);
+    } else if (op == "split20") {
+        // The 20-argument line of hermes_service_bench's split_command_line benchmark.
+        const std::vector<std::string> args = {"/usr/bin/python3",
+                                               "-I",
+                                               "-m",
+                                               "gateway.run",
+                                               "--profile",
+                                               "work",
+                                               "--config",
+                                               "/home/alice/.hermes/profiles/work/config.yaml",
+                                               "--log-level",
+                                               "info",
+                                               "--motto",
+                                               "100% \"sure\"",
+                                               "--home",
+                                               "$HOME is literal",
+                                               "--tab",
+                                               "a\tb",
+                                               "--name",
+                                               "Zoë's gateway",
+                                               "--",
+                                               "run"};
+        const std::string built = *hs::systemd::unit_builder{}.exec_start(args).build();
+        const std::size_t start = built.find("ExecStart=") + 10;
+        const std::string line = built.substr(start, built.find('\n', start) - start);
+        if (*hs::systemd::split_command_line(line) != args) std::abort();
+        run([&] { sink = hs::systemd::split_command_line(line)->size(); }, calls);
+    } else if (op == "parse_plist") {
+        gw::plist_options p =
+            gw::agent_plist_options(alice(), "/Users/alice/.hermes", "/Users/alice/.hermes");
+        p.path_entries = {"/opt/homebrew/bin", "/Users/alice/.local/bin", "/usr/local/bin", "/usr/bin",
+                          "/bin"};
+        const std::string plist = *gw::launchd_plist(p);
+        run([&] { sink = hs::launchd::parse_plist(plist)->as_dict()->size(); }, calls);
     } else {
         std::fprintf(stderr, "unknown operation\n");
         return 2;

@@ -65,6 +65,9 @@ TEST_CASE("byte_scan: the word test says exactly what the byte table says", "[by
     require_word_test_matches_table<hd::byte_class::quoted_dollar>();
     require_word_test_matches_table<hd::byte_class::executable>();
     require_word_test_matches_table<hd::byte_class::unquoted>();
+    require_word_test_matches_table<hd::byte_class::word>();
+    require_word_test_matches_table<hd::byte_class::xml_text>();
+    require_word_test_matches_table<hd::byte_class::non_ascii>();
 }
 
 TEST_CASE("byte_scan: find_stop agrees with the bytewise reference on random input", "[byte_scan]") {
@@ -73,6 +76,9 @@ TEST_CASE("byte_scan: find_stop agrees with the bytewise reference on random inp
     require_random_agreement<hd::byte_class::quoted_dollar>(rng);
     require_random_agreement<hd::byte_class::executable>(rng);
     require_random_agreement<hd::byte_class::unquoted>(rng);
+    require_random_agreement<hd::byte_class::word>(rng);
+    require_random_agreement<hd::byte_class::xml_text>(rng);
+    require_random_agreement<hd::byte_class::non_ascii>(rng);
 }
 
 TEST_CASE("byte_scan: the classes are the grammars' rules", "[byte_scan]") {
@@ -85,6 +91,14 @@ TEST_CASE("byte_scan: the classes are the grammars' rules", "[byte_scan]") {
     STATIC_REQUIRE(hd::stops(byte_class::unquoted, 0x7F));
     STATIC_REQUIRE(hd::stops(byte_class::unquoted, 0x80));
     STATIC_REQUIRE_FALSE(hd::stops(byte_class::unquoted, '"'));
+    STATIC_REQUIRE(hd::stops(byte_class::word, ' '));
+    STATIC_REQUIRE(hd::stops(byte_class::word, '\t'));
+    STATIC_REQUIRE_FALSE(hd::stops(byte_class::word, '$'));
+    STATIC_REQUIRE(hd::stops(byte_class::xml_text, ']'));
+    STATIC_REQUIRE_FALSE(hd::stops(byte_class::xml_text, '>'));
+    STATIC_REQUIRE_FALSE(hd::stops(byte_class::non_ascii, '\n'));
+    STATIC_REQUIRE_FALSE(hd::stops(byte_class::non_ascii, 0x7F));
+    STATIC_REQUIRE(hd::stops(byte_class::non_ascii, 0x80));
     REQUIRE(hd::find_stop<byte_class::quoted>("0123456789abcdef\"", 0) == 16);
     REQUIRE(hd::find_stop<byte_class::quoted>("0123456789abcdef", 3) == 16);
 }

@@ -15,23 +15,30 @@ namespace hermes::service {
 inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace detail {
 
-/// The byte classes the escapers scan for. A byte "stops" a scan when the grammar must decide about
-/// it: escape it, refuse it, or decode UTF-8 (every class stops at bytes >= 0x80).
+/// The byte classes the escapers and readers scan for. A byte "stops" a scan when the grammar must decide
+/// about it: escape it, refuse it, or decode UTF-8 (every class stops at bytes >= 0x80).
 enum class byte_class : unsigned char {
     quoted,         ///< inside "...": controls, DEL, >= 0x80, `\`, `"`, `%`
     quoted_dollar,  ///< as quoted, plus `$` (Exec* arguments double it)
     executable,     ///< Exec* executable: controls, DEL, >= 0x80, `"`, `'`, `\`, `$`
     unquoted,       ///< unquoted values: controls, DEL, >= 0x80
+    word,           ///< unit readers' words: controls, DEL, >= 0x80, space, `\\`, `"`, `'`
+    xml_text,       ///< plist character data: controls, DEL, >= 0x80, `<`, `&`, `]`
+    non_ascii,      ///< UTF-8 validation: only bytes >= 0x80 (the one class that lets controls pass)
 };
 
 /// Whether `b` stops a scan for `cls`: the rule itself, one place.
 [[nodiscard]] constexpr bool stops(byte_class cls, unsigned char b) noexcept {
+    if (cls == byte_class::non_ascii) return b >= 0x80;
     if (b < 0x20 || b >= 0x7F) return true;
     switch (cls) {
         case byte_class::quoted: return b == '\\' || b == '"' || b == '%';
         case byte_class::quoted_dollar: return b == '\\' || b == '"' || b == '%' || b == '$';
         case byte_class::executable: return b == '"' || b == '\'' || b == '\\' || b == '$';
         case byte_class::unquoted: return false;
+        case byte_class::word: return b == ' ' || b == '\\' || b == '"' || b == '\'';
+        case byte_class::xml_text: return b == '<' || b == '&' || b == ']';
+        case byte_class::non_ascii: break;  // answered above
     }
     return true;
 }
@@ -75,6 +82,11 @@ inline constexpr std::uint64_t lows = 0x7F7F7F7F7F7F7F7FULL;
             break;
         case byte_class::executable: hit |= any_equal(v, '"') | any_equal(v, '\'') | any_equal(v, '$'); break;
         case byte_class::unquoted: hit = any_unprintable(v); break;
+        case byte_class::word: hit |= any_equal(v, ' ') | any_equal(v, '"') | any_equal(v, '\''); break;
+        case byte_class::xml_text:
+            hit = any_unprintable(v) | any_equal(v, '<') | any_equal(v, '&') | any_equal(v, ']');
+            break;
+        case byte_class::non_ascii: hit = v & highs; break;
     }
     return hit != 0;
 }
@@ -85,20 +97,29 @@ inline constexpr std::uint64_t lows = 0x7F7F7F7F7F7F7F7FULL;
 #  define HERMES_SERVICE_VECTOR_SCAN 1
 using byte_block = signed char __attribute__((vector_size(16)));
 
-/// Whether any of the sixteen bytes at `p` stops a scan for `cls` (the block form of stops()).
-/// Signed bytes: everything >= 0x80 is negative, so `< 0x20` also catches non-ASCII.
-[[nodiscard]] inline bool block_stops(byte_class cls, const char* p) noexcept {
+/// The sixteen bytes at `p` as two words, each byte 0xFF where it stops a scan for `cls`, else 0
+/// (the block form of stops()). Signed bytes: everything >= 0x80 is negative, so `< 0x20` also
+/// catches non-ASCII.
+inline void block_hits(byte_class cls, const char* p, std::uint64_t (&halves)[2]) noexcept {
     byte_block x;
     std::memcpy(&x, p, sizeof x);
     byte_block hit = (x < 0x20) | (x == 0x7F);
     switch (cls) {
+        case byte_class::non_ascii: hit = x < 0; break;
         case byte_class::quoted: hit |= (x == '\\') | (x == '"') | (x == '%'); break;
         case byte_class::quoted_dollar: hit |= (x == '\\') | (x == '"') | ((x | 1) == '%'); break;
         case byte_class::executable: hit |= (x == '\\') | (x == '"') | (x == '\'') | (x == '$'); break;
         case byte_class::unquoted: break;
+        case byte_class::word: hit |= (x == ' ') | (x == '\\') | (x == '"') | (x == '\''); break;
+        case byte_class::xml_text: hit |= (x == '<') | (x == '&') | (x == ']'); break;
     }
-    std::uint64_t halves[2];
     std::memcpy(halves, &hit, sizeof halves);
+}
+
+/// Whether any of the sixteen bytes at `p` stops a scan for `cls`.
+[[nodiscard]] inline bool block_stops(byte_class cls, const char* p) noexcept {
+    std::uint64_t halves[2];
+    block_hits(cls, p, halves);
     return (halves[0] | halves[1]) != 0;
 }
 #endif
@@ -116,6 +137,16 @@ template <byte_class Cls>
 template <byte_class Cls>
 [[nodiscard]] inline std::size_t find_stop(std::string_view s, std::size_t pos) noexcept {
 #if defined(HERMES_SERVICE_VECTOR_SCAN)
+#  if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    // The first stopping byte of a block is the lowest set byte of its hit words (byte i of the
+    // block is byte i of the little-endian word).
+    for (; pos + 16 <= s.size(); pos += 16) {
+        std::uint64_t halves[2];
+        block_hits(Cls, s.data() + pos, halves);
+        if (halves[0] != 0) return pos + static_cast<std::size_t>(__builtin_ctzll(halves[0])) / 8;
+        if (halves[1] != 0) return pos + 8 + static_cast<std::size_t>(__builtin_ctzll(halves[1])) / 8;
+    }
+#  endif
     while (pos + 16 <= s.size() && !block_stops(Cls, s.data() + pos)) pos += 16;
     // The tail (under 16 bytes, when no block stopped) through the last 16 bytes, which overlap what
     // was scanned: when none of them stops, none of [pos, size) does. A stop there only sends us on.

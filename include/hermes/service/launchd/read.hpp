@@ -3,15 +3,18 @@
 // (dict, array, string, integer, true, false).
 #pragma once
 
-#include <cstddef>      // std::size_t
+#include <cstddef>      // std::size_t, std::ptrdiff_t
 #include <cstdint>      // std::int64_t, std::uint64_t, INT64_MIN
+#include <functional>   // std::less
+#include <iterator>     // std::make_move_iterator
 #include <set>          // std::set
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 #include <utility>      // std::pair, std::move
 #include <vector>       // std::vector
 
-#include "../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
+#include "../detail/byte_scan.hpp"  // find_stop: ASCII and character-data runs
+#include "../detail/config.hpp"     // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/escape.hpp"
 #include "../detail/utf8.hpp"
 #include "../error.hpp"
@@ -32,7 +35,7 @@ class plist_reader {
 
     result<plist_value> document() {
         if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
-        if (const std::size_t bad = find_invalid_utf8(text_); bad != std::string_view::npos)
+        if (const std::size_t bad = find_invalid_document_utf8(text_); bad != std::string_view::npos)
             return fail_at(bad, "the document is not valid UTF-8");
         if (starts("<?xml")) {
             const std::size_t end = text_.find("?>", pos_);
@@ -68,8 +71,46 @@ class plist_reader {
   private:
     std::string_view text_;
     std::size_t pos_ = 0;
+    // The children of the arrays and dicts being read, innermost last: each container takes its
+    // children off the top when it closes, in one allocation of the exact size.
+    plist_value::array_type item_stack_;
+    plist_value::dict_type entry_stack_;
 
-    [[nodiscard]] bool starts(std::string_view s) const noexcept { return text_.substr(pos_, s.size()) == s; }
+    /// Where the children of a container opened now start on `stack`.
+    template <class Stack>
+    [[nodiscard]] static std::size_t open_children(Stack& stack) {
+        if (stack.capacity() == 0) stack.reserve(16);
+        return stack.size();
+    }
+    /// The children from `base` up, moved off `stack` into a container of their own.
+    template <class Stack>
+    [[nodiscard]] static Stack close_children(Stack& stack, std::size_t base) {
+        const auto first = stack.begin() + static_cast<std::ptrdiff_t>(base);
+        Stack children(std::make_move_iterator(first), std::make_move_iterator(stack.end()));
+        stack.erase(first, stack.end());
+        return children;
+    }
+
+    /// a == b, compared inline (the names and markup compared here are a few bytes long).
+    [[nodiscard]] static constexpr bool same(std::string_view a, std::string_view b) noexcept {
+        if (a.size() != b.size()) return false;
+        for (std::size_t i = 0; i < a.size(); ++i)
+            if (a[i] != b[i]) return false;
+        return true;
+    }
+    [[nodiscard]] bool starts(std::string_view s) const noexcept {
+        return same(text_.substr(pos_, s.size()), s);
+    }
+
+    /// find_invalid_utf8, with ASCII runs skipped a block at a time (ASCII bytes always decode).
+    [[nodiscard]] static std::size_t find_invalid_document_utf8(std::string_view s) noexcept {
+        for (std::size_t pos = find_stop<byte_class::non_ascii>(s, 0); pos < s.size();
+             pos = find_stop<byte_class::non_ascii>(s, pos)) {
+            const std::size_t at = pos;
+            if (decode_utf8(s, pos) == invalid_code_point) return at;
+        }
+        return std::string_view::npos;
+    }
 
     [[nodiscard]] unexpected_error fail_at(std::size_t at, std::string_view what) const {
         std::size_t line = 1;
@@ -121,16 +162,32 @@ class plist_reader {
     }
 
     status close_tag(std::string_view name) {
-        const std::string expected = "</" + std::string(name) + ">";
-        if (!starts(expected)) return fail("expected " + expected);
-        pos_ += expected.size();
+        const std::size_t after = pos_ + 2 + name.size();
+        if (!starts("</") || !same(text_.substr(pos_ + 2, name.size()), name) || after >= text_.size() ||
+            text_[after] != '>')
+            return fail("expected </" + std::string(name) + ">");
+        pos_ = after + 1;
         return {};
     }
 
     /// Character data up to the next '<' that does not open CDATA, with references decoded.
     result<std::string> text(std::string_view element_name) {
+        (void)element_name;
+        std::size_t stop = find_stop<byte_class::xml_text>(text_, pos_);
+        if (stop == text_.size() || (text_[stop] == '<' && text_.substr(stop, 9) != "<![CDATA[")) {
+            // Plain characters up to the markup: nothing to decode, one copy.
+            std::string out(text_.substr(pos_, stop - pos_));
+            pos_ = stop;
+            return out;
+        }
         std::string out;
+        const std::size_t markup = text_.find('<', pos_);  // decoding only shrinks what comes before it
+        out.reserve((markup == std::string_view::npos ? text_.size() : markup) - pos_);
         while (pos_ < text_.size()) {
+            stop = find_stop<byte_class::xml_text>(text_, pos_);
+            out.append(text_.substr(pos_, stop - pos_));  // bytes that need no decoding
+            pos_ = stop;
+            if (pos_ == text_.size()) break;
             const char c = text_[pos_];
             if (c == '<') {
                 if (!starts("<![CDATA[")) break;
@@ -175,14 +232,14 @@ class plist_reader {
                 continue;
             }
             if (c == ']' && starts("]]>")) return fail("']]>' is not allowed in text");
-            std::size_t end = pos_;
-            while (end < text_.size() && text_[end] != '<' && text_[end] != '&' && text_[end] != ']') ++end;
-            if (end == pos_) end = pos_ + 1;
-            if (auto ok = append_chars(out, text_.substr(pos_, end - pos_)); !ok)
+            // One character the run stopped at (']', a control, DEL or non-ASCII), with the LF of a CRLF.
+            stop = pos_;
+            (void)decode_utf8(text_, stop);
+            if (c == '\r' && stop < text_.size() && text_[stop] == '\n') ++stop;
+            if (auto ok = append_chars(out, text_.substr(pos_, stop - pos_)); !ok)
                 return unexpected_error(std::move(ok.error()));
-            pos_ = end;
+            pos_ = stop;
         }
-        (void)element_name;
         return out;
     }
 
@@ -215,42 +272,44 @@ class plist_reader {
         auto tag = open_tag();
         if (!tag) return unexpected_error(std::move(tag.error()));
         const auto [name, empty] = *tag;
-        if (name == "true" || name == "false") {
+        if (same(name, "true") || same(name, "false")) {
             if (!empty)
                 if (auto ok = close_tag(name); !ok) return unexpected_error(std::move(ok.error()));
-            return plist_value(plist_value::storage_type(name == "true"));
+            return plist_value(plist_value::storage_type(same(name, "true")));
         }
-        if (name == "string") {
+        if (same(name, "string")) {
             if (empty) return plist_value(plist_value::storage_type(std::string()));
             auto s = text(name);
             if (!s) return unexpected_error(std::move(s.error()));
             if (auto ok = close_tag(name); !ok) return unexpected_error(std::move(ok.error()));
             return plist_value(plist_value::storage_type(std::move(*s)));
         }
-        if (name == "integer") {
+        if (same(name, "integer")) {
             if (empty) return fail_at(start, "an empty <integer/>");
             auto s = text(name);
             if (!s) return unexpected_error(std::move(s.error()));
             if (auto ok = close_tag(name); !ok) return unexpected_error(std::move(ok.error()));
             return integer(*s, start);
         }
-        if (name == "array") {
-            plist_value::array_type items;
+        if (same(name, "array")) {
+            const std::size_t base = open_children(item_stack_);
             if (!empty) {
                 for (;;) {
                     if (auto ok = misc(); !ok) return unexpected_error(std::move(ok.error()));
                     if (starts("</")) break;
                     auto item = element(depth + 1);
                     if (!item) return item;
-                    items.push_back(std::move(*item));
+                    item_stack_.push_back(std::move(*item));
                 }
                 if (auto ok = close_tag(name); !ok) return unexpected_error(std::move(ok.error()));
             }
-            return plist_value(plist_value::storage_type(std::move(items)));
+            return plist_value(plist_value::storage_type(close_children(item_stack_, base)));
         }
-        if (name == "dict") {
-            plist_value::dict_type entries;
-            std::set<std::string, std::less<>> keys;  // duplicate check in O(log n), not a scan
+        if (same(name, "dict")) {
+            const std::size_t base = open_children(entry_stack_);
+            // Duplicate keys: a scan of the few entries; past `few`, a set (O(log n), not a scan).
+            constexpr std::size_t few = 16;
+            std::set<std::string, std::less<>> keys;
             if (!empty) {
                 for (;;) {
                     if (auto ok = misc(); !ok) return unexpected_error(std::move(ok.error()));
@@ -266,19 +325,28 @@ class plist_reader {
                         key = std::move(*k);
                         if (auto ok = close_tag("key"); !ok) return unexpected_error(std::move(ok.error()));
                     }
-                    if (!keys.insert(key).second)
-                        return fail_at(key_at, "duplicate dict key \"" + key + "\"");
+                    bool duplicate = false;
+                    if (entry_stack_.size() - base < few) {
+                        for (std::size_t i = base; i < entry_stack_.size(); ++i)
+                            duplicate = duplicate || entry_stack_[i].first == key;
+                    } else {
+                        if (keys.empty())
+                            for (std::size_t i = base; i < entry_stack_.size(); ++i)
+                                keys.insert(entry_stack_[i].first);
+                        duplicate = !keys.insert(key).second;
+                    }
+                    if (duplicate) return fail_at(key_at, "duplicate dict key \"" + key + "\"");
                     if (auto ok = misc(); !ok) return unexpected_error(std::move(ok.error()));
                     if (starts("</")) return fail_at(key_at, "missing value for key \"" + key + "\"");
                     auto value = element(depth + 1);
                     if (!value) return value;
-                    entries.emplace_back(std::move(key), std::move(*value));
+                    entry_stack_.emplace_back(std::move(key), std::move(*value));
                 }
                 if (auto ok = close_tag(name); !ok) return unexpected_error(std::move(ok.error()));
             }
-            return plist_value(plist_value::storage_type(std::move(entries)));
+            return plist_value(plist_value::storage_type(close_children(entry_stack_, base)));
         }
-        if (name == "real" || name == "data" || name == "date")
+        if (same(name, "real") || same(name, "data") || same(name, "date"))
             return make_error(errc::unrepresentable, "plist",
                               "<" + std::string(name) +
                                   "> is outside the subset this reader supports "

@@ -3,14 +3,16 @@
 #pragma once
 
 #include <cstddef>      // std::size_t
+#include <functional>   // std::less
+#include <map>          // std::map
 #include <optional>     // std::optional
-#include <set>          // std::set
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 #include <utility>      // std::pair, std::move
 #include <vector>       // std::vector
 
-#include "../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
+#include "../detail/byte_scan.hpp"  // find_stop: ASCII runs, word runs
+#include "../detail/config.hpp"     // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/escape.hpp"
 #include "../detail/utf8.hpp"
 #include "../error.hpp"
@@ -23,9 +25,10 @@ namespace systemd {
 namespace detail {
 
 /// Byte offset of the first sequence systemd's utf8_is_valid refuses (malformed, surrogate, or a
-/// non-character such as U+FFFE), or npos.
-[[nodiscard]] constexpr std::size_t find_invalid_unit_utf8(std::string_view s) noexcept {
-    for (std::size_t pos = 0; pos < s.size();) {
+/// non-character such as U+FFFE), or npos. ASCII runs are skipped a block at a time.
+[[nodiscard]] inline std::size_t find_invalid_unit_utf8(std::string_view s) noexcept {
+    for (std::size_t pos = find_stop<byte_class::non_ascii>(s, 0); pos < s.size();
+         pos = find_stop<byte_class::non_ascii>(s, pos)) {
         const std::size_t at = pos;
         const char32_t cp = decode_utf8(s, pos);
         if (cp == invalid_code_point || !is_valid_unichar(cp)) return at;
@@ -106,18 +109,30 @@ class unit_file {
 /// UTF-8 (systemd's utf8_is_valid, which also refuses non-characters such as U+FFFE).
 [[nodiscard]] inline result<unit_file> parse_unit(std::string_view text) {
     unit_file file;
-    std::string current_section;
+    std::size_t current = 0;  // index of the current section in file.sections_
     bool have_section = false;
-    std::set<std::string, std::less<>> seen_sections;  // a repeated header must not cost a scan of all
+    // Headers are found by a scan of the few sections; past `few` a set keeps a repeated header from
+    // costing a scan of all.
+    constexpr std::size_t few = 16;
+    std::map<std::string, std::size_t, std::less<>> section_index;  // copies: sections_ may reallocate
+    const auto find_section = [&](std::string_view name) -> std::size_t {
+        if (file.sections_.size() <= few) {
+            for (std::size_t i = 0; i < file.sections_.size(); ++i)
+                if (file.sections_[i] == name) return i;
+            return file.sections_.size();
+        }
+        const auto it = section_index.find(name);
+        return it != section_index.end() ? it->second : file.sections_.size();
+    };
+    const auto where = [](std::size_t line) { return "line " + std::to_string(line); };
     // One logical line (continuations joined): a header, an assignment, or something ignored.
     const auto process = [&](std::string_view logical, std::size_t line) -> detail::status {
         const std::string_view l = detail::strip(logical);
         if (l.empty()) return {};
-        const std::string where = "line " + std::to_string(line);
         if (const std::size_t bad = detail::find_invalid_unit_utf8(l); bad != std::string_view::npos) {
             // conf-parser's parse_line logs "ignoring assignment" but returns -EINVAL: the unit fails to
             // load.
-            return detail::unit_utf8_error(where, l, bad, "; systemd refuses to load the unit");
+            return detail::unit_utf8_error(where(line), l, bad, "; systemd refuses to load the unit");
         }
         if (l.front() == '[') {
             bool safe = l.size() >= 2 && l.back() == ']';
@@ -125,48 +140,68 @@ class unit_file {
                 safe = !detail::is_control(static_cast<unsigned char>(l[i])) && l[i] != '"' && l[i] != '\'' &&
                        l[i] != '\\';
             if (!safe)
-                return make_error(errc::parse_error, where,
+                return make_error(errc::parse_error, where(line),
                                   "invalid section header \"" + detail::printable(l) +
                                       "\" (a header must be the whole line)");
-            current_section = std::string(l.substr(1, l.size() - 2));
+            const std::string_view name = l.substr(1, l.size() - 2);
+            current = find_section(name);
             have_section = true;
-            if (seen_sections.insert(current_section).second) file.sections_.push_back(current_section);
+            if (current == file.sections_.size()) {
+                file.sections_.emplace_back(name);
+                if (file.sections_.size() == few + 1) {  // from now on through the set
+                    for (std::size_t i = 0; i < file.sections_.size(); ++i)
+                        section_index.emplace(file.sections_[i], i);
+                } else if (file.sections_.size() > few + 1) {
+                    section_index.emplace(file.sections_.back(), current);
+                }
+            }
         } else if (l.front() == '.') {
-            file.warnings_.push_back(where + ": '.include' is not supported, ignored");
+            file.warnings_.push_back(where(line) + ": '.include' is not supported, ignored");
         } else if (const std::size_t eq = l.find('='); eq == std::string_view::npos) {
-            file.warnings_.push_back(where + ": missing '=', ignored");
+            file.warnings_.push_back(where(line) + ": missing '=', ignored");
         } else if (!have_section) {
-            file.warnings_.push_back(where + ": assignment outside of a section, ignored");
+            file.warnings_.push_back(where(line) + ": assignment outside of a section, ignored");
         } else if (eq == 0) {
-            file.warnings_.push_back(where + ": missing key name before '=', ignored");
+            file.warnings_.push_back(where(line) + ": missing key name before '=', ignored");
         } else {
-            file.entries_.push_back(unit_entry{current_section, std::string(detail::strip(l.substr(0, eq))),
-                                               std::string(detail::strip(l.substr(eq + 1))), line});
+            unit_entry& e = file.entries_.emplace_back();  // filled in place: no temporaries to move
+            e.section = file.sections_[current];
+            e.key = detail::strip(l.substr(0, eq));
+            e.value = detail::strip(l.substr(eq + 1));
+            e.line = line;
         }
         return {};
     };
-    std::string continuation;
+    // One allocation for the entry table: at most one entry per line.
+    std::size_t lines = 1;
+    for (std::size_t at = text.find('\n'); at != std::string_view::npos; at = text.find('\n', at + 1))
+        ++lines;
+    file.entries_.reserve(lines);
+    std::string continuation;  // only used while a line continues
     bool continuing = false;
     std::size_t start_line = 0;
     std::size_t pos = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
     for (std::size_t line_no = 1; pos < text.size(); ++line_no) {
         const std::string_view raw = detail::next_line(text, pos);
         if (raw.size() >= detail::max_line_length)
-            return make_error(errc::parse_error, "line " + std::to_string(line_no),
-                              "is longer than systemd's 1 MiB line limit");
+            return make_error(errc::parse_error, where(line_no), "is longer than systemd's 1 MiB line limit");
         std::string_view first = raw;
         while (!first.empty() && detail::is_unit_space(first.front())) first.remove_prefix(1);
         if (!first.empty() && (first.front() == '#' || first.front() == ';'))
             continue;  // even mid-continuation
         if (!continuing) start_line = line_no;
-        continuation.append(raw);
-        if (continuation.size() >= detail::max_line_length)
-            return make_error(errc::parse_error, "line " + std::to_string(start_line),
-                              "the continued line is longer than systemd's 1 MiB line limit");
         // The line continues when it ends in an odd run of backslashes. Only the run is scanned: the
         // joined text before this line ends in a space, so the run lies within `raw` (linear time).
         std::size_t run = 0;
-        while (run < continuation.size() && continuation[continuation.size() - 1 - run] == '\\') ++run;
+        while (run < raw.size() && raw[raw.size() - 1 - run] == '\\') ++run;
+        if (!continuing && run % 2 == 0) {  // the common case: a whole logical line, read in place
+            if (auto ok = process(raw, start_line); !ok) return unexpected_error(std::move(ok.error()));
+            continue;
+        }
+        continuation.append(raw);
+        if (continuation.size() >= detail::max_line_length)
+            return make_error(errc::parse_error, where(start_line),
+                              "the continued line is longer than systemd's 1 MiB line limit");
         if (run % 2 == 1) {  // an odd number of trailing backslashes: the last becomes a space
             continuation.back() = ' ';
             continuing = true;
@@ -256,18 +291,17 @@ inline constexpr extract_flags exec_flags{true, true, true, false};
 /// replace_env_argv's split of a whole-word $NAME: EXTRACT_RELAX|EXTRACT_UNQUOTE.
 inline constexpr extract_flags variable_split_flags{true, false, false, true};
 
-/// systemd's extract_first_word(p, &word, NULL, flags): the next word of `rest`, or nullopt at the
-/// end; `rest` then starts at the next word. Where systemd returns -EINVAL, an error naming `field`.
-[[nodiscard]] inline result<std::optional<std::string>> extract_first_word(std::string_view& rest,
-                                                                           extract_flags flags,
-                                                                           std::string_view field) {
+/// systemd's extract_first_word(p, &word, NULL, flags), appending the next word of `rest` to `word`:
+/// false at the end; `rest` then starts at the next word. Where systemd returns -EINVAL, an error
+/// naming `field`.
+[[nodiscard]] inline result<bool> extract_first_word_into(std::string_view& rest, extract_flags flags,
+                                                          std::string_view field, std::string& word) {
     std::size_t i = 0;
     while (i < rest.size() && is_unit_space(rest[i])) ++i;
     if (i == rest.size()) {
         rest = {};
-        return std::optional<std::string>{};
+        return false;
     }
-    std::string word;
     char quote = 0;
     for (; i < rest.size(); ++i) {
         const char c = rest[i];
@@ -280,7 +314,7 @@ inline constexpr extract_flags variable_split_flags{true, false, false, true};
                                       quote != 0 ? "has unbalanced quoting" : "ends in a lone backslash");
                 }
                 rest = {};
-                return std::optional<std::string>(std::move(word));
+                return true;
             }
             if (!flags.cunescape) {
                 word.push_back(rest[++i]);
@@ -302,8 +336,10 @@ inline constexpr extract_flags variable_split_flags{true, false, false, true};
         if (quote != 0) {
             if (c == quote) {
                 quote = 0;
-            } else {
-                word.push_back(c);
+            } else {  // c and the run after it up to a byte that may end the quote or escape
+                const std::size_t end = find_stop<byte_class::word>(rest, i + 1);
+                word.append(rest.substr(i, end - i));
+                i = end - 1;
             }
             continue;
         }
@@ -312,12 +348,28 @@ inline constexpr extract_flags variable_split_flags{true, false, false, true};
             continue;
         }
         if (is_unit_space(c)) break;
-        word.push_back(c);
+        // A run of bytes none of the cases above looks at (every such byte stops byte_class::word)
+        // is copied at once.
+        const std::size_t end = find_stop<byte_class::word>(rest, i + 1);
+        word.append(rest.substr(i, end - i));
+        i = end - 1;
     }
     if (quote != 0 && !flags.relax)
         return make_error(errc::parse_error, std::string(field), "has unbalanced quoting");
     while (i < rest.size() && is_unit_space(rest[i])) ++i;
     rest.remove_prefix(i);
+    return true;
+}
+
+/// systemd's extract_first_word(p, &word, NULL, flags): the next word of `rest`, or nullopt at the
+/// end; `rest` then starts at the next word. Where systemd returns -EINVAL, an error naming `field`.
+[[nodiscard]] inline result<std::optional<std::string>> extract_first_word(std::string_view& rest,
+                                                                           extract_flags flags,
+                                                                           std::string_view field) {
+    std::string word;
+    auto found = extract_first_word_into(rest, flags, field, word);
+    if (!found) return unexpected_error(std::move(found.error()));
+    if (!*found) return std::optional<std::string>{};
     return std::optional<std::string>(std::move(word));
 }
 
@@ -469,12 +521,20 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
     return true;
 }
 
+/// The error `e` of argument `index` of a command line, named "command line[index]" (the name is
+/// built here, on the error path only).
+[[nodiscard]] inline unexpected_error with_field(error e, std::size_t index) {
+    e.field = "command line[" + std::to_string(index) + "]";
+    return unexpected_error(std::move(e));
+}
+
 /// The shared reader behind both split_command_line overloads: config_parse_exec, then (without
 /// the ':' prefix) replace_env_argv.
 [[nodiscard]] inline result<std::vector<std::string>> split_command_line(std::string_view value,
                                                                          const environment_list* env) {
     std::string_view rest = value;
     std::vector<std::string> argv;
+    argv.reserve(value.size() / 8 + 4);  // one allocation for most lines (a word and its space: 8 bytes)
     bool have_command = false;
     bool no_env_expand = false;
     for (bool semicolon = true; semicolon;) {
@@ -547,26 +607,45 @@ using environment_list = std::vector<std::pair<std::string, std::string>>;
                 while (!rest.empty() && is_unit_space(rest.front())) rest.remove_prefix(1);
                 continue;
             }
-            const std::string field =
-                "command line[" + std::to_string(argv.size() + (separate_argv0 ? 1 : 0)) + "]";
-            auto word = extract_first_word(rest, exec_flags, field);
-            if (!word) return unexpected_error(std::move(word.error()));
-            if (!*word) break;
-            auto resolved = resolve_specifiers(std::move(**word), field);
-            if (!resolved) return unexpected_error(std::move(resolved.error()));
-            argv.push_back(std::move(*resolved));
+            // The word is read in place; its field ("command line[N]") is only spelled out on an error.
+            const std::size_t index = argv.size() + (separate_argv0 ? 1 : 0);
+            std::string& word = argv.emplace_back();
+            auto found = extract_first_word_into(rest, exec_flags, {}, word);
+            if (!found) return with_field(std::move(found.error()), index);
+            if (!*found) {
+                argv.pop_back();
+                break;
+            }
+            if (word.find('%') == std::string::npos) continue;
+            auto resolved = resolve_specifiers(std::move(word), {});
+            if (!resolved) return with_field(std::move(resolved.error()), index);
+            argv.back() = std::move(*resolved);
         }
         if (argv.empty()) return make_error(errc::empty_value, "command line", "has no argv[0] after '@'");
     }
     if (!have_command) return make_error(errc::empty_value, "command line", "is empty");
     if (no_env_expand) return argv;
+    // Only a word that is `$NAME` as a whole can become more or fewer words: without one, each word
+    // is expanded in place.
+    const auto whole_variable = [](const std::string& w) {
+        return w.front() == '$' && (w.size() == 1 || (w[1] != '{' && w[1] != '$'));
+    };
+    bool in_place = true;
+    for (const std::string& w : argv) in_place = in_place && !(!w.empty() && whole_variable(w));
+    if (in_place) {
+        for (std::size_t i = 0; i < argv.size(); ++i) {
+            if (argv[i].find('$') == std::string::npos) continue;
+            auto replaced = replace_env(argv[i], env, {});
+            if (!replaced) return with_field(std::move(replaced.error()), i);
+            argv[i] = std::move(*replaced);
+        }
+        return argv;  // not empty: argv[0] was checked above
+    }
     std::vector<std::string> expanded;
     expanded.reserve(argv.size());
     for (std::size_t i = 0; i < argv.size(); ++i)
-        if (auto ok = replace_env_word(std::move(argv[i]), env, "command line[" + std::to_string(i) + "]",
-                                       expanded);
-            !ok)
-            return unexpected_error(std::move(ok.error()));
+        if (auto ok = replace_env_word(std::move(argv[i]), env, {}, expanded); !ok)
+            return with_field(std::move(ok.error()), i);
     if (expanded.empty())  // systemd would exec with argc 0; no Exec* line can say that back
         return make_error(errc::empty_value, "command line", "leaves no argv[0] after exec-time expansion");
     return expanded;

@@ -6,7 +6,8 @@
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 
-#include "../../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
+#include "../../detail/byte_scan.hpp"  // find_stop: next_line skips printable runs
+#include "../../detail/config.hpp"     // HERMES_SERVICE_ABI_NAMESPACE
 
 namespace hermes::service {
 inline namespace HERMES_SERVICE_ABI_NAMESPACE {
@@ -36,9 +37,12 @@ inline std::string indexed_field(std::string_view key, std::string_view index) {
 }
 
 /// Returns the next physical line and advances; systemd ends lines at LF, CR, CRLF and NUL.
-[[nodiscard]] constexpr std::string_view next_line(std::string_view text, std::size_t& pos) noexcept {
+[[nodiscard]] inline std::string_view next_line(std::string_view text, std::size_t& pos) noexcept {
     const std::size_t start = pos;
-    while (pos < text.size() && text[pos] != '\n' && text[pos] != '\r' && text[pos] != '\0') ++pos;
+    // Printable runs (which hold no line end) are skipped a block at a time; each other byte is looked at.
+    pos = find_stop<byte_class::unquoted>(text, pos);
+    while (pos < text.size() && text[pos] != '\n' && text[pos] != '\r' && text[pos] != '\0')
+        pos = find_stop<byte_class::unquoted>(text, pos + 1);
     const std::string_view line = text.substr(start, pos - start);
     if (pos < text.size()) {
         if (text[pos] == '\r' && pos + 1 < text.size() && text[pos + 1] == '\n') ++pos;
