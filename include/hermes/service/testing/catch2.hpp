@@ -229,7 +229,7 @@ class exec_is final : public detail::text_matcher {
 
 /// ExecStart= of [Service] gives exactly `argv`: exec_start_is({"/usr/bin/app", "--serve"}).
 [[nodiscard]] inline exec_is exec_start_is(std::vector<std::string> argv) {
-    return exec_is("ExecStart", std::move(argv));
+    return {"ExecStart", std::move(argv)};
 }
 
 /// Matches unit text whose [Service] Environment= lines set `name` to `value` (the last assignment
@@ -362,8 +362,7 @@ class plist_has final : public detail::text_matcher {
     launchd::plist_value::array_type items;
     items.reserve(argv.size());
     for (const std::string& a : argv) items.emplace_back(launchd::plist_value::storage_type(a));
-    return plist_has("ProgramArguments",
-                     launchd::plist_value(launchd::plist_value::storage_type(std::move(items))));
+    return {"ProgramArguments", launchd::plist_value(launchd::plist_value::storage_type(std::move(items)))};
 }
 
 }  // namespace testing
