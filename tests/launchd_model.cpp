@@ -2,8 +2,11 @@
 // plist_builder's general parts (issue 8): checked set(), StartInterval, StartCalendarInterval, the
 // KeepAlive dictionary and std::chrono durations; each plist held against plistlib and xmllint.
 #include <chrono>
+#include <cstddef>  // std::size_t
+#include <cstdint>  // std::int64_t
 #include <hermes/service/launchd.hpp>
 #include <string>
+#include <variant>  // std::get
 #include <vector>
 
 #include "support/catch.hpp"
@@ -136,4 +139,44 @@ TEST_CASE("plist_builder: set() is checked, durations are whole seconds, ranges"
     bad.day = 0;
     error_of(acme().start_calendar_interval(bad), errc::out_of_range, "StartCalendarInterval[0].Day");
     CHECK(acme().throttle_interval(std::chrono::milliseconds(2000)).build());
+}
+
+TEST_CASE("plist_value: one alternative at a time, the variant view and deep equality", "[launchd][model]") {
+    using value = launchd::plist_value;
+    const value text("x");
+    const value number(-7);
+    const value flag(false);
+    const value items(value::array_type{"a", 1, true});
+    const value entries(value::dict_type{{"K", value::array_type{"v"}}, {"N", 2}});
+    CHECK(value().type() == value::value_type::string);
+    CHECK(*value().as_string() == "");
+    CHECK(text.type() == value::value_type::string);
+    CHECK(number.type() == value::value_type::integer);
+    CHECK(flag.type() == value::value_type::boolean);
+    CHECK(items.type() == value::value_type::array);
+    CHECK(entries.type() == value::value_type::dict);
+    CHECK(*number.as_integer() == -7);
+    CHECK(number.as_string() == nullptr);
+    CHECK(flag.as_integer() == nullptr);
+    CHECK(*flag.as_bool() == false);
+    CHECK(items.as_dict() == nullptr);
+    CHECK(entries.find("N")->as_integer() != nullptr);
+    CHECK(entries.find("missing") == nullptr);
+
+    // storage() is the same value as a std::variant, and the variant constructor is its inverse.
+    for (const value* v : {&text, &number, &flag, &items, &entries}) {
+        const value::storage_type s = v->storage();
+        CHECK(s.index() == static_cast<std::size_t>(v->type()));
+        CHECK(value(s) == *v);
+    }
+    CHECK(std::get<std::int64_t>(number.storage()) == -7);
+    CHECK(std::get<value::dict_type>(entries.storage()).size() == 2);
+
+    // Equality compares the alternative first: the integer 0, false and "" are different values.
+    CHECK(value(0) != value(false));
+    CHECK(value(false) != value(""));
+    CHECK(value(value::array_type{}) != value(value::dict_type{}));
+    CHECK(items == value(value::array_type{"a", 1, true}));
+    CHECK(items != value(value::array_type{"a", 1, false}));
+    CHECK(entries != value(value::dict_type{{"N", 2}, {"K", value::array_type{"v"}}}));  // order counts
 }

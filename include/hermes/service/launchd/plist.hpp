@@ -128,15 +128,21 @@ inline std::string indexed(std::string_view key, std::size_t i) {
 
 }  // namespace detail
 
-/// A typed, validating writer for one launchd job. Keys are written in a fixed order (Label,
-/// ProgramArguments, WorkingDirectory, EnvironmentVariables, LimitLoadToSessionType, RunAtLoad,
-/// KeepAlive, ThrottleInterval, ExitTimeOut, StartInterval, StartCalendarInterval,
-/// SoftResourceLimits, StandardOutPath, StandardErrorPath, ProcessType, UserName, GroupName),
-/// then the keys given to set() in call order.
-class plist_builder {
+namespace detail {
+/// basic_plist_builder's only argument (see plist_builder).
+struct plist_builder_tag;
+}  // namespace detail
+
+/// plist_builder's definition. A class template only so that its member functions are compiled in the
+/// translation units that call them rather than in every one that includes this header (issue 9);
+/// use it through the plist_builder alias.
+template <class Tag>
+class basic_plist_builder {
+    using plist_builder = basic_plist_builder;
+
   public:
     /// An agent by default; UserName/GroupName need job_kind::daemon.
-    explicit plist_builder(job_kind kind = job_kind::agent) : kind_(kind) {}
+    explicit basic_plist_builder(job_kind kind = job_kind::agent) : kind_(kind) {}
 
     /// Label (required): reverse-DNS, also the file name `<Label>.plist`.
     plist_builder& label(std::string value) {
@@ -515,30 +521,63 @@ class plist_builder {
         return {};
     }
 
-    [[nodiscard]] plist_value keep_alive_dict_value() const {
-        plist_value::dict_type d;
-        if (keep_alive_conditions_.successful_exit)
-            d.emplace_back("SuccessfulExit", *keep_alive_conditions_.successful_exit);
-        if (keep_alive_conditions_.network_state)
-            d.emplace_back("NetworkState", *keep_alive_conditions_.network_state);
-        if (!keep_alive_conditions_.path_state.empty()) {
-            plist_value::dict_type paths;
-            for (const auto& [path, exists] : keep_alive_conditions_.path_state)
-                paths.emplace_back(path, exists);
-            d.emplace_back("PathState", std::move(paths));
-        }
-        if (keep_alive_conditions_.crashed) d.emplace_back("Crashed", *keep_alive_conditions_.crashed);
-        return d;
+    /// `<key>key</key>` and a boolean, at `indent`; `key` is one of this file's constants.
+    template <class Sink>
+    static void put_bool_entry(Sink& sink, std::string_view indent, std::string_view key, bool value) {
+        sink.put(indent);
+        sink.put("<key>");
+        sink.put(key);
+        sink.put("</key>\n");
+        sink.put(indent);
+        sink.put(value ? "<true/>\n" : "<false/>\n");
     }
 
-    [[nodiscard]] static plist_value calendar_value(const calendar_interval& c) {
-        plist_value::dict_type d;
-        if (c.minute) d.emplace_back("Minute", *c.minute);
-        if (c.hour) d.emplace_back("Hour", *c.hour);
-        if (c.day) d.emplace_back("Day", *c.day);
-        if (c.weekday) d.emplace_back("Weekday", *c.weekday);
-        if (c.month) d.emplace_back("Month", *c.month);
-        return d;
+    /// The KeepAlive dictionary at depth 1, written directly (not through plist_value: issue 9).
+    template <class Sink>
+    detail::status put_keep_alive_dict(Sink& sink) const {
+        const keep_alive_dict& k = keep_alive_conditions_;
+        sink.put("    <dict>\n");
+        if (k.successful_exit) put_bool_entry(sink, "        ", "SuccessfulExit", *k.successful_exit);
+        if (k.network_state) put_bool_entry(sink, "        ", "NetworkState", *k.network_state);
+        if (!k.path_state.empty()) {
+            sink.put("        <key>PathState</key>\n        <dict>\n");
+            for (const auto& [path, exists] : k.path_state) {
+                sink.put("            <key>");
+                if (auto ok = detail::put_xml_text(sink, path, "KeepAlive.PathState." + path); !ok) return ok;
+                sink.put("</key>\n");
+                sink.put(exists ? "            <true/>\n" : "            <false/>\n");
+            }
+            sink.put("        </dict>\n");
+        }
+        if (k.crashed) put_bool_entry(sink, "        ", "Crashed", *k.crashed);
+        sink.put("    </dict>\n");
+        return {};
+    }
+
+    /// One StartCalendarInterval dictionary, indented `depth` levels of four spaces.
+    template <class Sink>
+    static void put_calendar_dict(Sink& sink, std::size_t depth, const calendar_interval& c) {
+        const std::string_view indent = std::string_view("        ").substr(0, depth * 4);
+        const std::pair<const std::optional<int>*, std::string_view> fields[] = {{&c.minute, "Minute"},
+                                                                                 {&c.hour, "Hour"},
+                                                                                 {&c.day, "Day"},
+                                                                                 {&c.weekday, "Weekday"},
+                                                                                 {&c.month, "Month"}};
+        sink.put(indent);
+        sink.put("<dict>\n");
+        for (const auto& [value, key] : fields) {
+            if (!*value) continue;
+            sink.put(indent);
+            sink.put("    <key>");
+            sink.put(key);
+            sink.put("</key>\n");
+            sink.put(indent);
+            sink.put("    <integer>");
+            sink.put(std::to_string(**value));
+            sink.put("</integer>\n");
+        }
+        sink.put(indent);
+        sink.put("</dict>\n");
     }
 
     /// Any plist value, indented `depth` levels of four spaces: strings and keys XML-escaped, dict keys
@@ -626,7 +665,7 @@ class plist_builder {
         }
         if (!keep_alive_conditions_.empty()) {
             open_key(sink, "KeepAlive", first);
-            if (auto ok = put_value(sink, 1, keep_alive_dict_value(), "KeepAlive"); !ok) return ok;
+            if (auto ok = put_keep_alive_dict(sink); !ok) return ok;
         }
         for (const auto& [key, value] :
              {std::pair{"ThrottleInterval", &throttle_interval_}, std::pair{"ExitTimeOut", &exit_timeout_},
@@ -637,13 +676,13 @@ class plist_builder {
         }
         if (!calendar_.empty()) {
             open_key(sink, "StartCalendarInterval", first);
-            plist_value::array_type entries;
-            for (const calendar_interval& c : calendar_) entries.push_back(calendar_value(c));
-            if (auto ok = put_value(sink, 1,
-                                    calendar_.size() == 1 ? entries.front() : plist_value(std::move(entries)),
-                                    "StartCalendarInterval");
-                !ok)
-                return ok;
+            if (calendar_.size() == 1) {
+                put_calendar_dict(sink, 1, calendar_.front());
+            } else {
+                sink.put("    <array>\n");
+                for (const calendar_interval& c : calendar_) put_calendar_dict(sink, 2, c);
+                sink.put("    </array>\n");
+            }
         }
         if (number_of_files_) {
             open_key(sink, "SoftResourceLimits", first);
@@ -673,6 +712,13 @@ class plist_builder {
         return {};
     }
 };
+
+/// A typed, validating writer for one launchd job. Keys are written in a fixed order (Label,
+/// ProgramArguments, WorkingDirectory, EnvironmentVariables, LimitLoadToSessionType, RunAtLoad,
+/// KeepAlive, ThrottleInterval, ExitTimeOut, StartInterval, StartCalendarInterval,
+/// SoftResourceLimits, StandardOutPath, StandardErrorPath, ProcessType, UserName, GroupName),
+/// then the keys given to set() in call order.
+using plist_builder = basic_plist_builder<detail::plist_builder_tag>;
 
 }  // namespace launchd
 }  // namespace HERMES_SERVICE_ABI_NAMESPACE

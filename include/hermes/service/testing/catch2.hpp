@@ -315,20 +315,16 @@ class plist_has final : public detail::text_matcher {
     explicit plist_has(std::string key) : key_(std::move(key)) {}
     /// `key` is a <string> equal to `value`.
     plist_has(std::string key, std::string value)
-        : key_(std::move(key)),
-          value_(launchd::plist_value(launchd::plist_value::storage_type(std::move(value)))) {}
+        : key_(std::move(key)), value_(launchd::plist_value(std::move(value))) {}
     /// `key` is a <string> equal to `value`.
     plist_has(std::string key, const char* value) : plist_has(std::move(key), std::string(value)) {}
     /// `key` is <true/> or <false/>.
-    plist_has(std::string key, bool value)
-        : key_(std::move(key)), value_(launchd::plist_value(launchd::plist_value::storage_type(value))) {}
+    plist_has(std::string key, bool value) : key_(std::move(key)), value_(launchd::plist_value(value)) {}
     /// `key` is an <integer> equal to `value`.
     template <class Int,
               std::enable_if_t<std::is_integral<Int>::value && !std::is_same<Int, bool>::value, int> = 0>
     plist_has(std::string key, Int value)
-        : key_(std::move(key)),
-          value_(launchd::plist_value(launchd::plist_value::storage_type(static_cast<std::int64_t>(value)))) {
-    }
+        : key_(std::move(key)), value_(launchd::plist_value(static_cast<std::int64_t>(value))) {}
     /// `key` equals `value` (any plist value, e.g. an array or a dict).
     plist_has(std::string key, launchd::plist_value value) : key_(std::move(key)), value_(std::move(value)) {}
 
@@ -361,8 +357,8 @@ class plist_has final : public detail::text_matcher {
 [[nodiscard]] inline plist_has program_arguments_are(const std::vector<std::string>& argv) {
     launchd::plist_value::array_type items;
     items.reserve(argv.size());
-    for (const std::string& a : argv) items.emplace_back(launchd::plist_value::storage_type(a));
-    return {"ProgramArguments", launchd::plist_value(launchd::plist_value::storage_type(std::move(items)))};
+    for (const std::string& a : argv) items.emplace_back(a);
+    return {"ProgramArguments", launchd::plist_value(std::move(items))};
 }
 
 }  // namespace testing
