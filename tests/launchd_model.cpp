@@ -149,7 +149,7 @@ TEST_CASE("plist_value: one alternative at a time, the variant view and deep equ
     const value items(value::array_type{"a", 1, true});
     const value entries(value::dict_type{{"K", value::array_type{"v"}}, {"N", 2}});
     CHECK(value().type() == value::value_type::string);
-    CHECK(*value().as_string() == "");
+    CHECK(value().as_string()->empty());
     CHECK(text.type() == value::value_type::string);
     CHECK(number.type() == value::value_type::integer);
     CHECK(flag.type() == value::value_type::boolean);

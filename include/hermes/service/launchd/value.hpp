@@ -34,7 +34,8 @@ class plist_value {
     /// where it is called: plain members rather than a variant keep this header light, issue 9.)
     template <class Storage, std::enable_if_t<std::is_same<Storage, storage_type>::value, int> = 0>
     explicit plist_value(Storage v) {
-        std::visit([this](auto&& alternative) { *this = plist_value(std::move(alternative)); }, std::move(v));
+        // `v` is this constructor's own copy: each alternative is moved out of it.
+        std::visit([this](auto& alternative) { *this = plist_value(std::move(alternative)); }, v);
     }
     /// A <string>.
     plist_value(std::string s) : string_(std::move(s)) {}  // NOLINT(google-explicit-constructor)
