@@ -479,7 +479,14 @@ class basic_plist_builder {
     static void open_key(Sink& sink, std::string_view key, bool& first) {
         if (!first) sink.put('\n');
         first = false;
-        sink.put("    <key>");
+        put_key(sink, "    ", key);
+    }
+
+    /// `<key>key</key>` at `indent`; `key` is one of this file's constants (needs no escaping).
+    template <class Sink>
+    static void put_key(Sink& sink, std::string_view indent, std::string_view key) {
+        sink.put(indent);
+        sink.put("<key>");
         sink.put(key);
         sink.put("</key>\n");
     }
@@ -521,13 +528,10 @@ class basic_plist_builder {
         return {};
     }
 
-    /// `<key>key</key>` and a boolean, at `indent`; `key` is one of this file's constants.
+    /// `<key>key</key>` and a boolean, at `indent`.
     template <class Sink>
     static void put_bool_entry(Sink& sink, std::string_view indent, std::string_view key, bool value) {
-        sink.put(indent);
-        sink.put("<key>");
-        sink.put(key);
-        sink.put("</key>\n");
+        put_key(sink, indent, key);
         sink.put(indent);
         sink.put(value ? "<true/>\n" : "<false/>\n");
     }
@@ -557,7 +561,8 @@ class basic_plist_builder {
     /// One StartCalendarInterval dictionary, indented `depth` levels of four spaces.
     template <class Sink>
     static void put_calendar_dict(Sink& sink, std::size_t depth, const calendar_interval& c) {
-        const std::string_view indent = std::string_view("        ").substr(0, depth * 4);
+        const std::string_view indent = std::string_view("            ").substr(0, depth * 4);
+        const std::string_view inner = std::string_view("            ").substr(0, depth * 4 + 4);
         const std::pair<const std::optional<int>*, std::string_view> fields[] = {{&c.minute, "Minute"},
                                                                                  {&c.hour, "Hour"},
                                                                                  {&c.day, "Day"},
@@ -567,14 +572,8 @@ class basic_plist_builder {
         sink.put("<dict>\n");
         for (const auto& [value, key] : fields) {
             if (!*value) continue;
-            sink.put(indent);
-            sink.put("    <key>");
-            sink.put(key);
-            sink.put("</key>\n");
-            sink.put(indent);
-            sink.put("    <integer>");
-            sink.put(std::to_string(**value));
-            sink.put("</integer>\n");
+            put_key(sink, inner, key);
+            put_integer(sink, inner, static_cast<unsigned>(**value));  // validated: 0..59 at most
         }
         sink.put(indent);
         sink.put("</dict>\n");
