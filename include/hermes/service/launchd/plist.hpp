@@ -131,6 +131,11 @@ inline std::string indexed(std::string_view key, std::size_t i) {
 namespace detail {
 /// basic_plist_builder's only argument (see plist_builder).
 struct plist_builder_tag;
+/// `T`, spelled so that it depends on `Tag`: see basic_plist_builder's members.
+template <class Tag, class T>
+struct dependent_type {
+    using type = T;
+};
 }  // namespace detail
 
 /// plist_builder's definition. A class template only so that its member functions are compiled in the
@@ -139,6 +144,10 @@ struct plist_builder_tag;
 template <class Tag>
 class basic_plist_builder {
     using plist_builder = basic_plist_builder;
+    // The members' types depend on Tag, so the compiler instantiates std::optional<...> and the vectors
+    // (and checks the bodies that use them) only where a builder is used, not at every #include.
+    template <class T>
+    using member = typename detail::dependent_type<Tag, T>::type;
 
   public:
     /// An agent by default; UserName/GroupName need job_kind::daemon.
@@ -290,36 +299,36 @@ class basic_plist_builder {
 
   private:
     struct keep_alive_dict {
-        std::optional<bool> successful_exit;
-        std::optional<bool> network_state;
-        std::vector<std::pair<std::string, bool>> path_state;
-        std::optional<bool> crashed;
+        member<std::optional<bool>> successful_exit;
+        member<std::optional<bool>> network_state;
+        member<std::vector<std::pair<std::string, bool>>> path_state;
+        member<std::optional<bool>> crashed;
         [[nodiscard]] bool empty() const noexcept {
             return !successful_exit && !network_state && path_state.empty() && !crashed;
         }
     };
 
     job_kind kind_;
-    std::optional<error> deferred_;  // setter-time problems (a fractional duration)
+    member<std::optional<error>> deferred_;  // setter-time problems (a fractional duration)
     keep_alive_dict keep_alive_conditions_;
-    std::optional<unsigned> start_interval_;
-    std::vector<calendar_interval> calendar_;
-    std::vector<std::pair<std::string, plist_value>> extra_;
-    std::optional<std::string> label_;
-    std::optional<std::vector<std::string>> arguments_;
-    std::optional<std::string> working_directory_;
-    std::vector<std::pair<std::string, std::string>> environment_;
-    std::optional<bool> run_at_load_;
-    std::optional<bool> keep_alive_;
-    std::optional<unsigned> throttle_interval_;
-    std::optional<unsigned> exit_timeout_;
-    std::optional<unsigned> number_of_files_;
-    std::optional<std::vector<std::string>> session_types_;
-    std::optional<std::string> stdout_path_;
-    std::optional<std::string> stderr_path_;
-    std::optional<launchd::process_type> process_type_;
-    std::optional<std::string> user_name_;
-    std::optional<std::string> group_name_;
+    member<std::optional<unsigned>> start_interval_;
+    member<std::vector<calendar_interval>> calendar_;
+    member<std::vector<std::pair<std::string, plist_value>>> extra_;
+    member<std::optional<std::string>> label_;
+    member<std::optional<std::vector<std::string>>> arguments_;
+    member<std::optional<std::string>> working_directory_;
+    member<std::vector<std::pair<std::string, std::string>>> environment_;
+    member<std::optional<bool>> run_at_load_;
+    member<std::optional<bool>> keep_alive_;
+    member<std::optional<unsigned>> throttle_interval_;
+    member<std::optional<unsigned>> exit_timeout_;
+    member<std::optional<unsigned>> number_of_files_;
+    member<std::optional<std::vector<std::string>>> session_types_;
+    member<std::optional<std::string>> stdout_path_;
+    member<std::optional<std::string>> stderr_path_;
+    member<std::optional<launchd::process_type>> process_type_;
+    member<std::optional<std::string>> user_name_;
+    member<std::optional<std::string>> group_name_;
 
     template <class Rep, class Period>
     plist_builder& seconds(std::optional<unsigned>& slot, std::chrono::duration<Rep, Period> span,
@@ -335,7 +344,12 @@ class basic_plist_builder {
 
     /// The typed setter that owns `key`, or "" when set() may write it.
     [[nodiscard]] static std::string_view owner(std::string_view key) noexcept {
-        constexpr std::pair<std::string_view, std::string_view> owned[] = {
+        // Plain structs rather than std::pair here and below: a pair of string literals instantiates
+        // pair's converting constructor once per pair of lengths, which every includer pays for.
+        struct key_owner {
+            std::string_view key, setter;
+        };
+        constexpr key_owner owned[] = {
             {"Label", "label()"},
             {"ProgramArguments", "program_arguments()"},
             {"WorkingDirectory", "working_directory()"},
@@ -354,8 +368,8 @@ class basic_plist_builder {
             {"UserName", "user_name()"},
             {"GroupName", "group_name()"},
         };
-        for (const auto& [k, setter] : owned)
-            if (k == key) return setter;
+        for (const key_owner& o : owned)
+            if (o.key == key) return o.setter;
         return {};
     }
 
@@ -379,20 +393,22 @@ class basic_plist_builder {
                               "an interval of 0 seconds never fires; give at least 1");
         for (std::size_t i = 0; i < calendar_.size(); ++i) {
             const calendar_interval& c = calendar_[i];
-            const std::pair<const std::optional<int>*, std::array<int, 2>> fields[] = {{&c.minute, {0, 59}},
-                                                                                       {&c.hour, {0, 23}},
-                                                                                       {&c.day, {1, 31}},
-                                                                                       {&c.weekday, {0, 7}},
-                                                                                       {&c.month, {1, 12}}};
-            constexpr std::string_view names[] = {"Minute", "Hour", "Day", "Weekday", "Month"};
-            for (std::size_t f = 0; f < 5; ++f) {
-                const auto& [value, range] = fields[f];
-                if (*value && (**value < range[0] || **value > range[1]))
-                    return make_error(
-                        errc::out_of_range,
-                        detail::indexed("StartCalendarInterval", i) + "." + std::string(names[f]),
-                        std::to_string(**value) + " is outside " + std::to_string(range[0]) + ".." +
-                            std::to_string(range[1]));
+            struct bounded_field {
+                const std::optional<int>* value;
+                int low, high;
+                const char* name;
+            };
+            const bounded_field fields[] = {{&c.minute, 0, 59, "Minute"},
+                                            {&c.hour, 0, 23, "Hour"},
+                                            {&c.day, 1, 31, "Day"},
+                                            {&c.weekday, 0, 7, "Weekday"},
+                                            {&c.month, 1, 12, "Month"}};
+            for (const bounded_field& f : fields) {
+                if (*f.value && (**f.value < f.low || **f.value > f.high))
+                    return make_error(errc::out_of_range,
+                                      detail::indexed("StartCalendarInterval", i) + "." + f.name,
+                                      std::to_string(**f.value) + " is outside " + std::to_string(f.low) +
+                                          ".." + std::to_string(f.high));
             }
         }
         for (const auto& [key, value] : extra_) {
@@ -463,8 +479,12 @@ class basic_plist_builder {
             if (auto ok = detail::check_plist_path(*stdout_path_, "StandardOutPath"); !ok) return ok;
         if (stderr_path_)
             if (auto ok = detail::check_plist_path(*stderr_path_, "StandardErrorPath"); !ok) return ok;
+        struct named_string {
+            const char* key;
+            const std::optional<std::string>* value;
+        };
         for (const auto& [key, value] :
-             {std::pair{"UserName", &user_name_}, std::pair{"GroupName", &group_name_}}) {
+             {named_string{"UserName", &user_name_}, named_string{"GroupName", &group_name_}}) {
             if (!*value) continue;
             if (kind_ == job_kind::agent)
                 return make_error(errc::not_allowed, key,
@@ -563,11 +583,15 @@ class basic_plist_builder {
     static void put_calendar_dict(Sink& sink, std::size_t depth, const calendar_interval& c) {
         const std::string_view indent = std::string_view("            ").substr(0, depth * 4);
         const std::string_view inner = std::string_view("            ").substr(0, depth * 4 + 4);
-        const std::pair<const std::optional<int>*, std::string_view> fields[] = {{&c.minute, "Minute"},
-                                                                                 {&c.hour, "Hour"},
-                                                                                 {&c.day, "Day"},
-                                                                                 {&c.weekday, "Weekday"},
-                                                                                 {&c.month, "Month"}};
+        struct named_field {
+            const std::optional<int>* value;
+            std::string_view key;
+        };
+        const named_field fields[] = {{&c.minute, "Minute"},
+                                      {&c.hour, "Hour"},
+                                      {&c.day, "Day"},
+                                      {&c.weekday, "Weekday"},
+                                      {&c.month, "Month"}};
         sink.put(indent);
         sink.put("<dict>\n");
         for (const auto& [value, key] : fields) {
@@ -656,8 +680,12 @@ class basic_plist_builder {
         }
         if (session_types_)
             if (auto ok = put_array(sink, "LimitLoadToSessionType", *session_types_, first); !ok) return ok;
+        struct named_bool {
+            const char* key;
+            const std::optional<bool>* value;
+        };
         for (const auto& [key, value] :
-             {std::pair{"RunAtLoad", &run_at_load_}, std::pair{"KeepAlive", &keep_alive_}}) {
+             {named_bool{"RunAtLoad", &run_at_load_}, named_bool{"KeepAlive", &keep_alive_}}) {
             if (!*value) continue;
             open_key(sink, key, first);
             sink.put(**value ? "    <true/>\n" : "    <false/>\n");
@@ -666,9 +694,13 @@ class basic_plist_builder {
             open_key(sink, "KeepAlive", first);
             if (auto ok = put_keep_alive_dict(sink); !ok) return ok;
         }
+        struct named_count {
+            const char* key;
+            const std::optional<unsigned>* value;
+        };
         for (const auto& [key, value] :
-             {std::pair{"ThrottleInterval", &throttle_interval_}, std::pair{"ExitTimeOut", &exit_timeout_},
-              std::pair{"StartInterval", &start_interval_}}) {
+             {named_count{"ThrottleInterval", &throttle_interval_},
+              named_count{"ExitTimeOut", &exit_timeout_}, named_count{"StartInterval", &start_interval_}}) {
             if (!*value) continue;
             open_key(sink, key, first);
             put_integer(sink, "    ", **value);
