@@ -101,10 +101,12 @@ using namespace hermes::service::detail;
     return {};
 }
 
-/// A duration as the whole seconds launchd takes (0..4294967295); a fraction of a second is an error.
+/// A duration as the whole seconds launchd takes (0..4294967295), stored in `out`; a fraction of a
+/// second is an error. (A status and an out-parameter rather than result<unsigned>: one instantiation
+/// of tl::expected less in every includer.)
 template <class Rep, class Period>
-[[nodiscard]] result<unsigned> whole_seconds(std::chrono::duration<Rep, Period> span,
-                                             std::string_view field) {
+[[nodiscard]] status whole_seconds(std::chrono::duration<Rep, Period> span, std::string_view field,
+                                   unsigned& out) {
     using ratio = std::ratio_divide<Period, std::ratio<1>>;  // span.count() * num / den seconds
     constexpr long double max = std::numeric_limits<unsigned>::max();
     const long double v = static_cast<long double>(span.count()) * ratio::num / ratio::den;
@@ -119,7 +121,8 @@ template <class Rep, class Period>
     if (!exact)
         return make_error(errc::unrepresentable, std::string(field),
                           "launchd counts whole seconds; the duration has a fraction of a second");
-    return seconds;
+    out = seconds;
+    return {};
 }
 
 inline std::string indexed(std::string_view key, std::size_t i) {
@@ -333,11 +336,11 @@ class basic_plist_builder {
     template <class Rep, class Period>
     plist_builder& seconds(std::optional<unsigned>& slot, std::chrono::duration<Rep, Period> span,
                            std::string_view key) {
-        auto value = detail::whole_seconds(span, key);
-        if (value) {
-            slot = *value;
+        unsigned value = 0;
+        if (auto ok = detail::whole_seconds(span, key, value)) {
+            slot = value;
         } else if (!deferred_) {
-            deferred_ = std::move(value.error());
+            deferred_ = std::move(ok.error());
         }
         return *this;
     }

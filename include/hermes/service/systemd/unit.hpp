@@ -1063,14 +1063,30 @@ class unit_setters {
 
 }  // namespace detail
 
+namespace detail {
+/// basic_unit_builder's only argument (see unit_builder).
+struct unit_builder_tag;
+}  // namespace detail
+
+/// unit_builder's definition. A class template only so that its member functions (and the setters'
+/// render and validation) are compiled in the translation units that call them rather than in every
+/// one that includes this header (issue 9); use it through the unit_builder alias.
 /// A typed, validating writer for one systemd unit file of any kind. Setters record; build()
 /// validates, escapes and renders. Sections: Unit, the kind's own (Service, Socket, Timer, Path),
 /// Install, then others in first-use order; directives in call order (a scalar set twice keeps its
 /// first place).
-class unit_builder : public detail::unit_setters<unit_builder> {
+template <class Tag>
+class basic_unit_builder : public detail::unit_setters<basic_unit_builder<Tag>> {
+    using base = detail::unit_setters<basic_unit_builder<Tag>>;
+    using base::count_keys;
+    using base::directives_;
+    using base::kind_;
+    using base::render;
+    using base::validate_directives;
+
   public:
     /// A builder for a unit of `kind` (a .service by default).
-    explicit unit_builder(unit_kind kind = unit_kind::service) noexcept : unit_setters(kind) {}
+    explicit basic_unit_builder(unit_kind kind = unit_kind::service) noexcept : base(kind) {}
 
     /// The kind given at construction.
     [[nodiscard]] unit_kind kind() const noexcept { return kind_; }
@@ -1090,8 +1106,9 @@ class unit_builder : public detail::unit_setters<unit_builder> {
                 std::size_t exec_starts = 0;
                 bool oneshot = false;
                 for (const detail::directive& d : directives_) {
-                    if (d.key == "ExecStart" && d.kind == kind::exec) ++exec_starts;
-                    if (d.key == "Type" && d.kind == kind::trusted) oneshot = d.values[0] == "oneshot";
+                    if (d.key == "ExecStart" && d.kind == detail::value_kind::exec) ++exec_starts;
+                    if (d.key == "Type" && d.kind == detail::value_kind::trusted)
+                        oneshot = d.values[0] == "oneshot";
                 }
                 if (exec_starts == 0)
                     return make_error(errc::missing_field, "ExecStart",
@@ -1127,6 +1144,9 @@ class unit_builder : public detail::unit_setters<unit_builder> {
         return {};
     }
 };
+
+/// A typed, validating writer for one systemd unit file of any kind (see basic_unit_builder).
+using unit_builder = basic_unit_builder<detail::unit_builder_tag>;
 
 /// The command line for an Exec* line: the executable and each argument double-quoted, with C
 /// escapes, `%%` and `$$`; the exact inverse of split_command_line (a variable() token becomes
