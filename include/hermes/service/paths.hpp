@@ -7,7 +7,8 @@
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 
-#include "detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
+#include "detail/byte_scan.hpp"  // find_stop: check_anchor_path skips printable ASCII in blocks
+#include "detail/config.hpp"     // HERMES_SERVICE_ABI_NAMESPACE
 #include "detail/escape.hpp"
 #include "detail/utf8.hpp"
 #include "error.hpp"
@@ -60,13 +61,16 @@ namespace detail {
     if (path.front() != '/')
         return make_error(errc::relative_path, std::string(field),
                           "must be an absolute path, got \"" + detail::printable(path) + "\"");
-    for (std::size_t pos = 0; pos < path.size();) {
+    // Printable ASCII is skipped a block at a time; every other byte is decoded as before.
+    for (std::size_t pos = detail::find_stop<detail::byte_class::unquoted>(path, 0); pos < path.size();
+         pos = detail::find_stop<detail::byte_class::unquoted>(path, pos)) {
         const std::size_t at = pos;
         const char32_t cp = detail::decode_utf8(path, pos);
         if (cp == detail::invalid_code_point) return detail::utf8_error(field, path, at);
         if (detail::is_control(cp))
             return detail::char_error(errc::control_character, field, path, at, cp, "");
     }
+    if (path.find("..") == std::string_view::npos) return {};  // no segment can be ".."
     for (std::size_t start = 1; start <= path.size();) {
         std::size_t end = path.find('/', start);
         if (end == std::string_view::npos) end = path.size();

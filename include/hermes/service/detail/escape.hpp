@@ -166,7 +166,8 @@ status put_exec_executable(Sink& sink, std::string_view value, const field_ref& 
     if (value.size() >= 4096)
         return make_error(errc::out_of_range, std::string(field),
                           "is " + std::to_string(value.size()) + " bytes; systemd limits paths to 4095");
-    for (std::size_t start = 1, end = 0; start < value.size(); start = end + 1) {
+    // A segment starts after the leading '/', so none can exceed 255 bytes in a value of at most 256.
+    for (std::size_t start = 1, end = 0; value.size() > 256 && start < value.size(); start = end + 1) {
         end = value.find('/', start);
         if (end == std::string_view::npos) end = value.size();
         if (end - start > 255)
@@ -287,7 +288,9 @@ status put_path(Sink& sink, std::string_view value, const field_ref& field) {
     if (value.size() >= 4096)
         return make_error(errc::out_of_range, std::string(field),
                           "is " + std::to_string(value.size()) + " bytes; paths are limited to 4095");
-    for (std::size_t start = 1; start <= value.size();) {
+    // The segment walk only finds something in a value with a ".." or one over 256 bytes.
+    const bool may_fail = value.size() > 256 || value.find("..") != std::string_view::npos;
+    for (std::size_t start = 1; may_fail && start <= value.size();) {
         std::size_t end = value.find('/', start);
         if (end == std::string_view::npos) end = value.size();
         const std::string_view segment = value.substr(start, end - start);
@@ -413,6 +416,18 @@ status put_xml_chardata(Sink& sink, std::string_view value, const field_ref& fie
                           describe_position(name, at) + "; " + std::string(rule));
 }
 
+/// The bytes of a unit name's prefix and instance besides '@': `[A-Za-z0-9:_.\\-]`, as a table.
+inline constexpr struct unit_name_char_table {
+    bool ok[256] = {};
+    constexpr unit_name_char_table() {
+        for (int b = 0; b < 256; ++b) {
+            const char c = static_cast<char>(b);
+            ok[b] = is_ascii_alnum(c) || c == ':' || c == '-' || c == '_' || c == '.' || c == '\\';
+        }
+    }
+    constexpr bool operator[](unsigned char b) const noexcept { return ok[b]; }
+} unit_name_chars{};
+
 /// A unit name: `prefix[@instance].suffix`, prefix characters `[A-Za-z0-9:_.\-]`, at most 255 bytes.
 [[nodiscard]] inline status check_unit_name(std::string_view name, const field_ref& field) {
     constexpr std::string_view rule =
@@ -426,8 +441,14 @@ status put_xml_chardata(Sink& sink, std::string_view value, const field_ref& fie
     constexpr std::string_view suffixes[] = {"service", "socket", "device", "mount", "automount", "swap",
                                              "target",  "path",   "timer",  "slice", "scope"};
     bool known_suffix = false;
-    if (dot != std::string_view::npos)
-        for (const std::string_view s : suffixes) known_suffix = known_suffix || name.substr(dot + 1) == s;
+    if (dot != std::string_view::npos) {
+        const std::string_view suffix = name.substr(dot + 1);
+        for (const std::string_view s : suffixes)
+            if (suffix == s) {
+                known_suffix = true;
+                break;
+            }
+    }
     if (!known_suffix || dot == 0)
         return make_error(
             errc::invalid_name, std::string(field),
@@ -435,12 +456,12 @@ status put_xml_chardata(Sink& sink, std::string_view value, const field_ref& fie
     std::size_t ats = 0;
     for (std::size_t i = 0; i < dot; ++i) {
         const char c = name[i];
+        if (unit_name_chars[static_cast<unsigned char>(c)]) continue;  // the common case, one load
         if (c == '@') {
             if (++ats > 1 || i == 0) return name_error(field, name, i, rule);
             continue;
         }
-        if (!(is_ascii_alnum(c) || c == ':' || c == '-' || c == '_' || c == '.' || c == '\\'))
-            return name_error(field, name, i, rule);
+        return name_error(field, name, i, rule);
     }
     return {};
 }

@@ -347,10 +347,15 @@ struct home_inputs {
 /// /tmp, /var/tmp, /private/tmp or /private/var/tmp; lexical (the host passes resolved paths).
 [[nodiscard]] inline bool is_temporary_path(std::string_view path, std::string_view tmpdir) {
     if (path.empty() || path.front() != '/') return false;
+    if (!tmpdir.empty() && tmpdir.front() == '/' && detail::lies_under(path, tmpdir)) return true;
+    // The fixed roots' first segments are tmp, var and private: a path whose first byte after the
+    // leading '/' starts none of them (and no empty or "." segment) lies under none of them.
+    const char first = path.size() > 1 ? path[1] : '/';
+    if (first != '/' && first != '.' && first != 't' && first != 'v' && first != 'p') return false;
     for (const std::string_view root :
-         {tmpdir, std::string_view("/tmp"), std::string_view("/var/tmp"), std::string_view("/private/tmp"),
+         {std::string_view("/tmp"), std::string_view("/var/tmp"), std::string_view("/private/tmp"),
           std::string_view("/private/var/tmp")})
-        if (!root.empty() && root.front() == '/' && detail::lies_under(path, root)) return true;
+        if (detail::lies_under(path, root)) return true;
     return false;
 }
 
@@ -597,6 +602,45 @@ class stack_string {
 
 }  // namespace detail
 
+namespace detail {
+
+/// The gateway unit's fixed lines as text, so they are written without being re-validated per call.
+/// Each equals what the validating unit_writer calls write (tests/render_fast_paths.cpp compares them).
+namespace unit_text {
+inline constexpr std::string_view after_network =
+    "After=network-online.target\n"
+    "Wants=network-online.target\n";
+inline constexpr std::string_view start_limit_and_service =
+    "StartLimitIntervalSec=0\n"
+    "\n[Service]\n";
+inline constexpr std::string_view type_notify =
+    "Type=notify\n"
+    "NotifyAccess=main\n";
+inline constexpr std::string_view type_simple = "Type=simple\n";
+inline constexpr std::string_view restart_and_kill =
+    "Environment=\"HERMES_SUPERVISED_CHILD=1\"\n"
+    "Restart=always\n"
+    "RestartSec=5\n"
+    "RestartForceExitStatus=75\n"
+    "SuccessExitStatus=75\n"
+    "RestartPreventExitStatus=78\n"
+    "KillMode=mixed\n"
+    "KillSignal=SIGTERM\n"
+    "ExecReload=/bin/kill -USR1 $MAINPID\n";
+inline constexpr std::string_view output_and_install_user =
+    "StandardOutput=journal\n"
+    "StandardError=journal\n"
+    "\n[Install]\n"
+    "WantedBy=default.target\n";
+inline constexpr std::string_view output_and_install_system =
+    "StandardOutput=journal\n"
+    "StandardError=journal\n"
+    "\n[Install]\n"
+    "WantedBy=multi-user.target\n";
+}  // namespace unit_text
+
+}  // namespace detail
+
 /// Renders the gateway's systemd unit into `out` (its contents replaced, its capacity reused): the text
 /// systemd_unit(o) returns, with no allocation when `out` is already large enough.
 [[nodiscard]] inline result<void> systemd_unit(const unit_options& o, std::string& out) {
@@ -629,9 +673,9 @@ class stack_string {
     std::size_t entry = 0;
     for (const std::string& e : o.path_entries)
         if (auto ok = detail::append_path_entry(path, e, entry++, /*absolute=*/true); !ok) return ok;
-    for (const std::string_view fixed :
-         {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"})
-        if (auto ok = detail::append_path_entry(path, fixed, entry++, /*absolute=*/true); !ok) return ok;
+    // The fixed tail: absolute and free of ':', so append_path_entry would accept every entry.
+    if (!path.empty()) path.push_back(':');
+    path.append("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 
     // unit_builder's whole-unit checks; the other ones (one ExecStart=, distinct variables) hold by
     // construction.
@@ -651,26 +695,21 @@ class stack_string {
         estimate += 160 + 3 * o.identity->user.size() + o.identity->group.size() + o.identity->home.size();
     out.reserve(estimate + estimate / 4);
 
-    using namespace std::chrono_literals;
     systemd::detail::unit_writer w(out);
     w.section("Unit");
     if (auto ok = w.literal("Description", o.description); !ok) return ok;
-    if (auto ok = w.unit_name("After", "network-online.target"); !ok) return ok;
-    if (auto ok = w.unit_name("Wants", "network-online.target"); !ok) return ok;
+    w.constant_lines(detail::unit_text::after_network);
     if (system) {
         const std::string user_manager = "user@" + std::to_string(o.identity->uid) + ".service";
         if (auto ok = w.unit_name("After", user_manager); !ok) return ok;
         if (auto ok = w.unit_name("Wants", user_manager); !ok) return ok;
     }
-    if (auto ok = w.trusted("StartLimitIntervalSec", systemd::detail::format_time_span(0s)); !ok) return ok;
-
-    w.section("Service");
+    w.constant_lines(detail::unit_text::start_limit_and_service);
     if (o.watchdog_seconds > 0) {
-        if (auto ok = w.trusted("Type", to_string(systemd::service_type::notify)); !ok) return ok;
-        if (auto ok = w.trusted("NotifyAccess", to_string(systemd::notify_access::main)); !ok) return ok;
+        w.constant_lines(detail::unit_text::type_notify);
         if (auto ok = w.time_span("WatchdogSec", std::to_string(o.watchdog_seconds) + "s"); !ok) return ok;
     } else {
-        if (auto ok = w.trusted("Type", to_string(systemd::service_type::simple)); !ok) return ok;
+        w.constant_lines(detail::unit_text::type_simple);
     }
     if (system) {
         if (auto ok = w.user_name("User", o.identity->user); !ok) return ok;
@@ -686,27 +725,14 @@ class stack_string {
     if (auto ok = w.environment("PATH", path.view()); !ok) return ok;
     w.blank_line();  // upstream's template keeps the line where VIRTUAL_ENV used to be
     if (auto ok = w.environment("HERMES_HOME", hermes_home); !ok) return ok;
-    if (auto ok = w.environment("HERMES_SUPERVISED_CHILD", "1"); !ok) return ok;
-    if (auto ok = w.trusted("Restart", to_string(systemd::restart_policy::always)); !ok) return ok;
-    if (auto ok = w.trusted("RestartSec", systemd::detail::format_time_span(5s)); !ok) return ok;
-    if (auto ok = w.trusted("RestartForceExitStatus", std::to_string(restart_exit_code)); !ok) return ok;
-    if (auto ok = w.trusted("SuccessExitStatus", std::to_string(restart_exit_code)); !ok) return ok;
-    if (auto ok = w.trusted("RestartPreventExitStatus", std::to_string(fatal_config_exit_code)); !ok)
-        return ok;
-    if (auto ok = w.trusted("KillMode", to_string(systemd::kill_mode::mixed)); !ok) return ok;
-    if (auto ok = w.signal("KillSignal", "SIGTERM"); !ok) return ok;
-    // A fixed command line, written as upstream writes it: systemd splits it into /bin/kill, -USR1 and
-    // the main PID ($MAINPID is expanded at exec time).
-    if (auto ok = w.trusted("ExecReload", "/bin/kill -USR1 $MAINPID"); !ok) return ok;
+    w.constant_lines(detail::unit_text::restart_and_kill);
     if (o.exec_stop_post)
         if (auto ok = w.exec("ExecStopPost", *o.exec_stop_post, /*dash=*/true); !ok) return ok;
     const std::chrono::seconds stop(timeout_stop_sec(o.drain_timeout, o.cron_drain_timeout));
     if (auto ok = w.trusted("TimeoutStopSec", systemd::detail::format_time_span(stop)); !ok) return ok;
-    if (auto ok = w.output("StandardOutput", "journal"); !ok) return ok;
-    if (auto ok = w.output("StandardError", "journal"); !ok) return ok;
-
-    w.section("Install");
-    return w.unit_name("WantedBy", system ? "multi-user.target" : "default.target");
+    w.constant_lines(system ? detail::unit_text::output_and_install_system
+                            : detail::unit_text::output_and_install_user);
+    return {};
 }
 
 /// Renders the gateway's systemd unit: upstream version B's bytes for every input upstream renders

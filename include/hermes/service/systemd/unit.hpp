@@ -16,7 +16,8 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
-#include "../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
+#include "../detail/buffer_sink.hpp"  // buffer_sink: unit_writer's output
+#include "../detail/config.hpp"       // HERMES_SERVICE_ABI_NAMESPACE
 #include "../detail/escape.hpp"
 #include "../detail/utf8.hpp"
 #include "../error.hpp"
@@ -337,19 +338,27 @@ status put_command_line(Sink& sink, std::string_view key, const Argv& argv,
 /// whole-unit checks (one ExecStart=, distinct Environment= names, non-empty argv) are theirs to keep.
 class unit_writer {
   public:
-    explicit unit_writer(std::string& out) noexcept : out_(&out), sink_{&out} {}
+    /// Appends to `out`, which holds the text written once finish() ran or the writer is gone.
+    explicit unit_writer(std::string& out) : sink_(out) {}
+
+    /// Cuts `out` to the text written; call before reading `out` while the writer lives.
+    void finish() { sink_.finish(); }
 
     /// `[name]`, preceded by a blank line unless it is the first section.
     void section(std::string_view name) {
-        if (!first_) out_->push_back('\n');
+        if (!first_) sink_.put('\n');
         first_ = false;
-        out_->push_back('[');
-        out_->append(name);
-        out_->append("]\n");
+        sink_.put('[');
+        sink_.put(name);
+        sink_.put("]\n");
     }
 
     /// An empty line inside a section (layout only: systemd skips it).
-    void blank_line() { out_->push_back('\n'); }
+    void blank_line() { sink_.put('\n'); }
+
+    /// Whole lines of constant text, e.g. "KillMode=mixed\n"; the caller guarantees they are exactly
+    /// what the validating calls would write (a test compares them), so no check is repeated per call.
+    void constant_lines(std::string_view text) { sink_.put(text); }
 
     status literal(std::string_view key, std::string_view v) {
         return line(key, [&] { return put_literal(sink_, v, key); });
@@ -445,20 +454,19 @@ class unit_writer {
 
     template <class F>
     status line(std::string_view key, F&& value) {
-        const std::size_t before = out_->size();
-        out_->append(key);
-        out_->push_back('=');
+        const std::size_t before = sink_.size();
+        sink_.put(key);
+        sink_.put('=');
         if (auto ok = value(); !ok) return ok;
-        if (const std::size_t n = out_->size() - before; n >= max_line_length)
+        if (const std::size_t n = sink_.size() - before; n >= max_line_length)
             return make_error(
                 errc::out_of_range, std::string(key),
                 "the line would be " + std::to_string(n) + " bytes; systemd refuses lines of 1 MiB or more");
-        out_->push_back('\n');
+        sink_.put('\n');
         return {};
     }
 
-    std::string* out_;
-    string_sink sink_;
+    buffer_sink sink_;
     bool first_ = true;
 };
 
@@ -1025,7 +1033,11 @@ class unit_setters {
     [[nodiscard]] status write_section(unit_writer& w, std::string_view section) const {
         bool opened = false;
         for (const directive& d : directives_) {
-            if (d.section != section) continue;
+            // The first byte decides most mismatches (Service vs Install) without a memcmp call.
+            const std::string_view ds = d.section;
+            if (ds.size() != section.size() || (!ds.empty() && ds.front() != section.front()) ||
+                ds != section)
+                continue;
             if (!opened) w.section(section);
             opened = true;
             if (auto ok = write_directive(w, d); !ok) return ok;
@@ -1040,7 +1052,7 @@ class unit_setters {
             if (!fixed.empty())
                 if (auto ok = write_section(w, fixed); !ok) return ok;
         for (std::size_t i = 0; i < directives_.size(); ++i) {
-            const std::string& s = directives_[i].section;
+            const std::string_view s = directives_[i].section;
             if (s == "Unit" || s == own || s == "Install") continue;
             bool seen = false;
             for (std::size_t j = 0; j < i && !seen; ++j) seen = directives_[j].section == s;
@@ -1057,6 +1069,7 @@ class unit_setters {
         out.reserve(estimated_size());
         unit_writer writer(out);
         if (auto ok = write(writer); !ok) return unexpected_error(std::move(ok.error()));
+        writer.finish();
         return out;
     }
 };
@@ -1106,9 +1119,11 @@ class basic_unit_builder : public detail::unit_setters<basic_unit_builder<Tag>> 
                 std::size_t exec_starts = 0;
                 bool oneshot = false;
                 for (const detail::directive& d : directives_) {
-                    if (d.key == "ExecStart" && d.kind == detail::value_kind::exec) ++exec_starts;
-                    if (d.key == "Type" && d.kind == detail::value_kind::trusted)
-                        oneshot = d.values[0] == "oneshot";
+                    // string_view comparisons: a length check first, no strlen per directive.
+                    const std::string_view key = d.key;
+                    if (d.kind == detail::value_kind::exec && key == "ExecStart") ++exec_starts;
+                    if (d.kind == detail::value_kind::trusted && key == "Type")
+                        oneshot = std::string_view(d.values[0]) == "oneshot";
                 }
                 if (exec_starts == 0)
                     return make_error(errc::missing_field, "ExecStart",
