@@ -10,7 +10,7 @@
 #include <hermes/service/s6/service.hpp>
 #include <hermes/service/windows/cmd_script.hpp>
 #include <hermes/service/windows/task.hpp>
-#include <string>  // std::string
+#include <string>   // std::string
 #include <utility>  // std::pair
 #include <vector>   // std::vector
 
@@ -95,13 +95,29 @@ inline hs::windows::cmd_script_builder cmd_script() {
         .environment("HERMES_PROFILE", "work")
         .environment("PYTHONUNBUFFERED", "1")
         .environment("VIRTUAL_ENV", "C:\\Users\\alice\\AppData\\Local\\hermes\\hermes-agent\\venv")
-        .environment("PATH", "C:\\Users\\alice\\AppData\\Local\\hermes\\hermes-agent\\venv\\Scripts;"
-                             "C:\\Windows\\system32;C:\\Windows")
-        .command({"C:\\Users\\alice\\AppData\\Local\\hermes\\hermes-agent\\venv\\Scripts\\python.exe", "-I",
-                  "-m", "hermes_cli.main", "gateway", "run", "--replace", "--profile", "work", "--config",
-                  "C:\\Users\\alice\\AppData\\Local\\hermes\\profiles\\work\\config.yaml", "--log-level",
-                  "info", "--log-file", "C:\\Users\\alice\\AppData\\Local\\hermes\\logs\\gateway.log",
-                  "--listen", "127.0.0.1:8642", "--motto", "100% \"sure\" & done", "--name",
+        .environment("PATH",
+                     "C:\\Users\\alice\\AppData\\Local\\hermes\\hermes-agent\\venv\\Scripts;"
+                     "C:\\Windows\\system32;C:\\Windows")
+        .command({"C:\\Users\\alice\\AppData\\Local\\hermes\\hermes-agent\\venv\\Scripts\\python.exe",
+                  "-I",
+                  "-m",
+                  "hermes_cli.main",
+                  "gateway",
+                  "run",
+                  "--replace",
+                  "--profile",
+                  "work",
+                  "--config",
+                  "C:\\Users\\alice\\AppData\\Local\\hermes\\profiles\\work\\config.yaml",
+                  "--log-level",
+                  "info",
+                  "--log-file",
+                  "C:\\Users\\alice\\AppData\\Local\\hermes\\logs\\gateway.log",
+                  "--listen",
+                  "127.0.0.1:8642",
+                  "--motto",
+                  "100% \"sure\" & done",
+                  "--name",
                   "Alice's gateway"});
     return b;
 }
