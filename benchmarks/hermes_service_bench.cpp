@@ -20,6 +20,7 @@
 #include <vector>       // std::vector
 
 #include "counting_allocator.hpp"
+#include "writer_inputs.hpp"  // the s6, runit, OpenRC, cmd and task inputs
 
 namespace {
 
@@ -311,6 +312,59 @@ void parse_plist(benchmark::State& state) {
     }
 }
 
+// ---- the other formats' writers (writer_inputs.hpp) ------------------------------------------------
+
+/// The bytes a writer's result holds: a file_set's file contents, or the text itself.
+std::size_t output_bytes(const hs::file_set& files) {
+    std::size_t n = 0;
+    for (const auto& f : files) n += f.content.size();
+    return n;
+}
+std::size_t output_bytes(const std::string& text) { return text.size(); }
+
+/// build() of a builder filled once (by `make`), timed alone; out_B is what it renders.
+template <class Make>
+void writer_build(benchmark::State& state, Make make) {
+    const auto b = make();
+    const std::size_t size = output_bytes(value_or_die(b.build(), "writer"));
+    allocation_scope scope{state, size};
+    for (auto _ : state) {
+        auto out = b.build();
+        benchmark::DoNotOptimize(out);
+    }
+}
+
+/// to_utf16le_with_bom of the task XML; out_B is the UTF-16 size.
+void task_utf16(benchmark::State& state) {
+    const std::string& xml = hermes_bench::task_xml();
+    allocation_scope scope{state, hs::windows::to_utf16le_with_bom(xml).size()};
+    for (auto _ : state) {
+        auto out = hs::windows::to_utf16le_with_bom(xml);
+        benchmark::DoNotOptimize(out);
+    }
+}
+
+/// Registers the writer benchmarks and returns the out_B sizes they report (for their copy floors).
+std::vector<std::size_t> register_writer_benchmarks() {
+    benchmark::RegisterBenchmark("s6/service_builder/build",
+                                 [](benchmark::State& s) { writer_build(s, hermes_bench::s6_service); });
+    benchmark::RegisterBenchmark("runit/service_builder/build",
+                                 [](benchmark::State& s) { writer_build(s, hermes_bench::runit_service); });
+    benchmark::RegisterBenchmark("openrc/script_builder/build",
+                                 [](benchmark::State& s) { writer_build(s, hermes_bench::openrc_script); });
+    benchmark::RegisterBenchmark("windows/cmd_script_builder/build",
+                                 [](benchmark::State& s) { writer_build(s, hermes_bench::cmd_script); });
+    benchmark::RegisterBenchmark("windows/task_builder/build",
+                                 [](benchmark::State& s) { writer_build(s, hermes_bench::task); });
+    benchmark::RegisterBenchmark("windows/to_utf16le_with_bom/task", task_utf16);
+    return {output_bytes(*hermes_bench::s6_service().build()),
+            output_bytes(*hermes_bench::runit_service().build()),
+            output_bytes(*hermes_bench::openrc_script().build()),
+            output_bytes(*hermes_bench::cmd_script().build()),
+            hermes_bench::task_xml().size(),
+            hs::windows::to_utf16le_with_bom(hermes_bench::task_xml()).size()};
+}
+
 // ---- the ratio table ------------------------------------------------------------------------------
 
 /// The console output, then one table: each benchmark's median (or only run) against the
@@ -401,6 +455,7 @@ int main(int argc, char** argv) {
                                       2 * plist_size,
                                       user_unit.size(),
                                       command_line_20().size()};
+    for (const std::size_t n : register_writer_benchmarks()) sizes.push_back(n);
     std::sort(sizes.begin(), sizes.end());
     sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
     for (const std::size_t n : sizes)

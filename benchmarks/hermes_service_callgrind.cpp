@@ -6,6 +6,7 @@
 // Each operation runs once un-instrumented (warm-up), then `calls` times with instrumentation on.
 // Operations: unit, unit_into, unit_options, plist, build, current, current_crlf, stale, parse_unit,
 // split20 (split_command_line of the benchmark's 20-word line), parse_plist (the gateway plist).
+// Writers of writer_inputs.hpp: s6_build, runit_build, openrc_build, cmd_build, task_build, task_utf16.
 #include <valgrind/callgrind.h>
 
 #include <cstdio>   // std::fprintf
@@ -15,6 +16,8 @@
 #include <string>  // std::string
 #include <string_view>
 #include <vector>  // std::vector
+
+#include "writer_inputs.hpp"  // the s6, runit, OpenRC, cmd and task inputs
 
 namespace hs = hermes::service;
 namespace gw = hermes::service::gateway;
@@ -36,12 +39,39 @@ void run(F&& f, int calls) {
 
 volatile std::size_t sink;
 
+/// The writer operations (writer_inputs.hpp); false when `op` is not one of them.
+bool run_writer_op(std::string_view op, int calls) {
+    if (op == "s6_build") {
+        const auto b = hermes_bench::s6_service();
+        run([&] { sink = b.build()->size(); }, calls);
+    } else if (op == "runit_build") {
+        const auto b = hermes_bench::runit_service();
+        run([&] { sink = b.build()->size(); }, calls);
+    } else if (op == "openrc_build") {
+        const auto b = hermes_bench::openrc_script();
+        run([&] { sink = b.build()->size(); }, calls);
+    } else if (op == "cmd_build") {
+        const auto b = hermes_bench::cmd_script();
+        run([&] { sink = b.build()->size(); }, calls);
+    } else if (op == "task_build") {
+        const auto b = hermes_bench::task();
+        run([&] { sink = b.build()->size(); }, calls);
+    } else if (op == "task_utf16") {
+        const std::string& xml = hermes_bench::task_xml();
+        run([&] { sink = hs::windows::to_utf16le_with_bom(xml).size(); }, calls);
+    } else {
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     if (argc < 2) return 2;
     const std::string_view op = argv[1];
     const int calls = argc > 2 ? std::atoi(argv[2]) : 1000;
+    if (run_writer_op(op, calls)) return 0;
     const gw::unit_options o = gw::user_unit_options(alice(), "/home/alice/.hermes", "/home/alice/.hermes");
     const std::string unit = *gw::systemd_unit(o);
     std::string crlf;

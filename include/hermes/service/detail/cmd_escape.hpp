@@ -8,10 +8,12 @@
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 
-#include "../error.hpp"  // errc, make_error
-#include "config.hpp"    // HERMES_SERVICE_ABI_NAMESPACE
-#include "escape.hpp"    // status, field_ref, char_error, utf8_error, check_environment_name
-#include "utf8.hpp"      // decode_utf8, describe_position, describe_code_point, printable
+#include "../error.hpp"     // errc, make_error
+#include "byte_scan.hpp"    // find_stop
+#include "config.hpp"       // HERMES_SERVICE_ABI_NAMESPACE
+#include "escape.hpp"       // status, field_ref, char_error, utf8_error, check_environment_name
+#include "text_buffer.hpp"  // byte_set, find_bytes
+#include "utf8.hpp"         // decode_utf8, describe_position, describe_code_point, printable
 
 namespace hermes::service {
 inline namespace HERMES_SERVICE_ABI_NAMESPACE {
@@ -27,7 +29,9 @@ struct cmd_line_state {
 /// Ctrl-Z (U+001A) in a batch file as a line feed, and cmd reads the file in the OEM code page, so
 /// non-ASCII text does not arrive as the UTF-8 it was.
 [[nodiscard]] inline status check_cmd_text(std::string_view value, const field_ref& field, bool controls_ok) {
-    for (std::size_t pos = 0; pos < value.size(); ++pos) {
+    // Printable ASCII passes every rule below: start at the first byte that is not (find_stop's
+    // `unquoted` class: controls, DEL, >= 0x80), usually the end.
+    for (std::size_t pos = find_stop<byte_class::unquoted>(value, 0); pos < value.size(); ++pos) {
         const auto b = static_cast<unsigned char>(value[pos]);
         if (b >= 0x80) {
             std::size_t next = pos;
@@ -59,27 +63,26 @@ struct cmd_line_state {
 /// each `"` written as is and toggling the state (cmd's own rule, whatever the backslashes before it).
 template <class Sink>
 void put_cmd_line_text(Sink& sink, std::string_view text, cmd_line_state& state) {
-    for (const char c : text) {
+    // The bytes between those the rule acts on are copied in runs.
+    static constexpr byte_set special("%\"^&|<>()!");
+    std::size_t run = 0;
+    for (std::size_t i = special.find(text, 0); i < text.size(); i = special.find(text, i + 1)) {
+        if (i > run) sink.put(text.substr(run, i - run));
+        run = i + 1;
+        const char c = text[i];
         switch (c) {
             case '%': sink.put("%%"); continue;
             case '"':
                 state.quoted = !state.quoted;
                 sink.put('"');
                 continue;
-            case '^':
-            case '&':
-            case '|':
-            case '<':
-            case '>':
-            case '(':
-            case ')':
-            case '!':
+            default:  // ^ & | < > ( ) !
                 if (!state.quoted) sink.put('^');
                 sink.put(c);
                 continue;
-            default: sink.put(c);
         }
     }
+    if (text.size() > run) sink.put(text.substr(run));
 }
 
 /// Characters a Windows path written unquoted needs nothing for: letters, digits, `\ : . _ -`.
@@ -101,10 +104,10 @@ status put_cmd_path(Sink& sink, std::string_view value, const field_ref& field, 
         return make_error(errc::relative_path, std::string(field),
                           R"(must be an absolute Windows path (X:\... or \\server\share\...), got ")" +
                               printable(value) + "\"");
-    for (std::size_t i = 0; i < value.size(); ++i) {
+    static constexpr byte_set refused("\"*?<>|/:");  // ':' only past the drive
+    for (std::size_t i = refused.find(value, 0); i < value.size(); i = refused.find(value, i + 1)) {
         const char c = value[i];
-        if (c == '"' || c == '*' || c == '?' || c == '<' || c == '>' || c == '|' || c == '/' ||
-            (c == ':' && i != 1))
+        if (c != ':' || i != 1)
             return make_error(errc::unrepresentable, std::string(field),
                               "contains '" + std::string(1, c) + "' at " + describe_position(value, i) +
                                   "; Windows paths cannot hold \" * ? < > | or ':' past the drive, and "
@@ -151,25 +154,33 @@ status put_cmd_path(Sink& sink, std::string_view value, const field_ref& field, 
 template <class Sink>
 status put_cmd_argument(Sink& sink, std::string_view value, const field_ref& field, cmd_line_state& state) {
     if (auto ok = check_cmd_text(value, field, /*controls_ok=*/true); !ok) return ok;
-    if (!value.empty() && value.find_first_of(" \t\"") == std::string_view::npos) {
+    if (!value.empty() && find_bytes<' ', '\t', '"'>(value, 0) == value.size()) {
         put_cmd_line_text(sink, value, state);  // no quote: the CRT takes backslashes literally
         return {};
     }
-    // CRT quoting: 2n+1 backslashes before a literal `"`, 2n before the closing quote, n elsewhere.
-    std::string crt = "\"";
-    std::size_t backslashes = 0;
-    for (const char c : value) {
-        if (c == '\\') {
-            ++backslashes;
-            continue;
+    // CRT quoting: 2n+1 backslashes before a literal `"`, 2n before the closing quote, n elsewhere;
+    // each piece goes through put_cmd_line_text in order (backslashes are plain there).
+    put_cmd_line_text(sink, "\"", state);
+    std::size_t run = 0;
+    for (std::size_t i = find_bytes<'\\', '"'>(value, 0); i < value.size();
+         i = find_bytes<'\\', '"'>(value, i)) {
+        put_cmd_line_text(sink, value.substr(run, i - run), state);
+        std::size_t backslashes = 0;
+        for (; i < value.size() && value[i] == '\\'; ++i) ++backslashes;
+        std::size_t n = backslashes;  // before an ordinary character
+        if (i == value.size())
+            n = 2 * backslashes;  // before the closing quote
+        else if (value[i] == '"')
+            n = 2 * backslashes + 1;  // before a literal quote
+        for (std::size_t k = 0; k < n; ++k) sink.put('\\');
+        run = i;
+        if (i < value.size() && value[i] == '"') {
+            put_cmd_line_text(sink, "\"", state);
+            run = ++i;
         }
-        crt.append(c == '"' ? 2 * backslashes + 1 : backslashes, '\\');
-        backslashes = 0;
-        crt.push_back(c);
     }
-    crt.append(2 * backslashes, '\\');
-    crt.push_back('"');
-    put_cmd_line_text(sink, crt, state);
+    put_cmd_line_text(sink, value.substr(run), state);
+    put_cmd_line_text(sink, "\"", state);
     return {};
 }
 
@@ -207,7 +218,13 @@ status put_cmd_comment(Sink& sink, std::string_view value, const field_ref& fiel
         return make_error(errc::unrepresentable, std::string(field),
                           "contains \"/?\", which makes rem print its help");
     sink.put("rem ");
-    for (const char c : value) c == '%' ? sink.put("%%") : sink.put(c);
+    std::size_t run = 0;
+    for (std::size_t i = find_bytes<'%'>(value, 0); i < value.size(); i = find_bytes<'%'>(value, i + 1)) {
+        sink.put(value.substr(run, i + 1 - run));  // the `%` itself, then once more below
+        sink.put('%');
+        run = i + 1;
+    }
+    sink.put(value.substr(run));
     return {};
 }
 

@@ -10,9 +10,10 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
-#include "../error.hpp"  // result, make_error
-#include "config.hpp"    // HERMES_SERVICE_ABI_NAMESPACE
-#include "escape.hpp"    // status, field_ref, char_error, printable
+#include "../error.hpp"     // result, make_error
+#include "config.hpp"       // HERMES_SERVICE_ABI_NAMESPACE
+#include "escape.hpp"       // status, field_ref, char_error, printable
+#include "text_buffer.hpp"  // find_bytes
 
 namespace hermes::service {
 inline namespace HERMES_SERVICE_ABI_NAMESPACE {
@@ -22,13 +23,16 @@ namespace detail {
 /// (newlines, `$`, `#`, `{`, bytes that are not UTF-8). NUL is refused: no argv or environ can hold it.
 template <class Sink>
 [[nodiscard]] status put_execline_word(Sink& sink, std::string_view value, const field_ref& field) {
-    if (const std::size_t nul = value.find('\0'); nul != std::string_view::npos)
-        return char_error(errc::control_character, field, value, nul, 0,
-                          "a process argument, environment value or path cannot hold NUL");
     sink.put('"');
+    // One pass: the runs between the bytes that matter (NUL, `\`, `"`) are copied whole.
     std::size_t run = 0;
-    for (std::size_t i = 0; i < value.size(); ++i) {
-        if (value[i] != '\\' && value[i] != '"') continue;
+    for (std::size_t i = find_bytes<'\\', '"', '\0'>(value, 0); i < value.size();
+         i = find_bytes<'\\', '"', '\0'>(value, i + 1)) {
+        const char c = value[i];
+        if (c == '\0')
+            return char_error(errc::control_character, field, value, i, 0,
+                              "a process argument, environment value or path cannot hold NUL");
+        if (c != '\\' && c != '"') continue;
         sink.put(value.substr(run, i - run));
         sink.put('\\');
         run = i;
@@ -41,10 +45,12 @@ template <class Sink>
 /// An environment name execline's `export` can set: not empty, no `=`, no NUL.
 [[nodiscard]] inline status check_export_name(std::string_view name, const field_ref& field) {
     if (name.empty()) return make_error(errc::empty_value, std::string(field), "the variable name is empty");
-    if (const std::size_t bad = name.find_first_of(std::string_view("=\0", 2)); bad != std::string_view::npos)
-        return make_error(errc::invalid_name, std::string(field),
-                          "variable name \"" + printable(name) + "\" has '" + printable(name.substr(bad, 1)) +
-                              "' at byte " + std::to_string(bad + 1) + "; a name cannot hold '=' or NUL");
+    for (std::size_t bad = 0; bad < name.size(); ++bad)  // a loop: find_first_of calls memchr per byte
+        if (name[bad] == '=' || name[bad] == '\0')
+            return make_error(errc::invalid_name, std::string(field),
+                              "variable name \"" + printable(name) + "\" has '" +
+                                  printable(name.substr(bad, 1)) + "' at byte " + std::to_string(bad + 1) +
+                                  "; a name cannot hold '=' or NUL");
     return {};
 }
 

@@ -12,10 +12,11 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
-#include "../error.hpp"  // result, make_error
-#include "config.hpp"    // HERMES_SERVICE_ABI_NAMESPACE
-#include "escape.hpp"    // status, field_ref, is_ascii_alnum, name_error
-#include "sh.hpp"        // lex_sh, sh_token, is_sh_name
+#include "../error.hpp"     // result, make_error
+#include "config.hpp"       // HERMES_SERVICE_ABI_NAMESPACE
+#include "escape.hpp"       // status, field_ref, is_ascii_alnum, name_error
+#include "sh.hpp"           // lex_sh, sh_token, is_sh_name
+#include "text_buffer.hpp"  // put_decimal
 
 namespace hermes::service {
 inline namespace HERMES_SERVICE_ABI_NAMESPACE {
@@ -51,13 +52,26 @@ inline constexpr std::string_view openrc_variable_prefix = "_hermes_";
     return {};
 }
 
+/// The name of one of the script's own variables: `<prefix><kind><number>` (number 0: no number).
+template <class Sink>
+void put_openrc_variable(Sink& sink, std::string_view kind, std::size_t number) {
+    sink.put(openrc_variable_prefix);
+    sink.put(kind);
+    if (number != 0) put_decimal(sink, number);
+}
+
+/// The reference eval turns back into exactly the variable's value: `"$<prefix><kind><number>"`.
+template <class Sink>
+void put_eval_reference(Sink& sink, std::string_view kind, std::size_t number) {
+    sink.put("\"$");
+    put_openrc_variable(sink, kind, number);
+    sink.put('"');
+}
+
 /// The reference eval turns back into exactly the variable's value: `"$<prefix><name>"`.
 template <class Sink>
 void put_eval_reference(Sink& sink, std::string_view name) {
-    sink.put("\"$");
-    sink.put(openrc_variable_prefix);
-    sink.put(name);
-    sink.put('"');
+    put_eval_reference(sink, name, 0);
 }
 
 /// What `eval ... $value` makes of `value`: split on blanks, globbed (a pattern character is a

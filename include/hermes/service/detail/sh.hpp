@@ -10,9 +10,10 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
-#include "../error.hpp"  // result, make_error
-#include "config.hpp"    // HERMES_SERVICE_ABI_NAMESPACE
-#include "escape.hpp"    // status, field_ref, char_error, is_ascii_alnum
+#include "../error.hpp"     // result, make_error
+#include "config.hpp"       // HERMES_SERVICE_ABI_NAMESPACE
+#include "escape.hpp"       // status, field_ref, char_error, is_ascii_alnum
+#include "text_buffer.hpp"  // find_bytes
 
 namespace hermes::service {
 inline namespace HERMES_SERVICE_ABI_NAMESPACE {
@@ -22,13 +23,16 @@ namespace detail {
 /// but NUL arrives exactly (newlines, `$`, backquotes, bytes that are not UTF-8); NUL is refused.
 template <class Sink>
 [[nodiscard]] status put_sh_word(Sink& sink, std::string_view value, const field_ref& field) {
-    if (const std::size_t nul = value.find('\0'); nul != std::string_view::npos)
-        return char_error(errc::control_character, field, value, nul, 0,
-                          "a process argument, environment value or path cannot hold NUL");
     sink.put('\'');
+    // One pass: the runs between the bytes that matter (NUL and `'`) are copied whole.
     std::size_t run = 0;
-    for (std::size_t i = 0; i < value.size(); ++i) {
-        if (value[i] != '\'') continue;
+    for (std::size_t i = find_bytes<'\'', '\0'>(value, 0); i < value.size();
+         i = find_bytes<'\'', '\0'>(value, i + 1)) {
+        const char c = value[i];
+        if (c == '\0')
+            return char_error(errc::control_character, field, value, i, 0,
+                              "a process argument, environment value or path cannot hold NUL");
+        if (c != '\'') continue;
         sink.put(value.substr(run, i - run));
         sink.put("'\\''");
         run = i + 1;

@@ -67,27 +67,36 @@ struct finish_action {
 }
 
 /// `#!/bin/sh`, then `test "$1" = N && <stop>` when a stop status is set, then `exec ARGV... "$@"`
-/// when a command is set. `stop` is trusted text (e.g. `exit 125`); `key` names argv in errors.
+/// when a command is set (`argv` may be null: none). `stop` is trusted text (e.g. `exit 125`); `key`
+/// names argv in errors. Takes the parts, so a builder need not copy its argv into a finish_action.
 template <class Sink>
-[[nodiscard]] status put_finish_script(Sink& sink, const finish_action& action, std::string_view stop,
+[[nodiscard]] status put_finish_script(Sink& sink, const std::vector<std::string>* argv,
+                                       std::optional<int> stop_exit_code, std::string_view stop,
                                        std::string_view key) {
     sink.put("#!/bin/sh\n");
-    if (action.stop_exit_code) {
+    if (stop_exit_code) {
         sink.put("test \"$1\" = ");
-        sink.put(std::to_string(*action.stop_exit_code));
+        sink.put(std::to_string(*stop_exit_code));
         sink.put(" && ");
         sink.put(stop);
         sink.put('\n');
     }
-    if (!action.argv.empty()) {
+    if (argv != nullptr && !argv->empty()) {
         sink.put("exec");
-        for (std::size_t i = 0; i < action.argv.size(); ++i) {
+        for (std::size_t i = 0; i < argv->size(); ++i) {
             sink.put(' ');
-            if (auto ok = put_sh_word(sink, action.argv[i], field_ref(key, i)); !ok) return ok;
+            if (auto ok = put_sh_word(sink, (*argv)[i], field_ref(key, i)); !ok) return ok;
         }
         sink.put(" \"$@\"\n");
     }
     return {};
+}
+
+/// put_finish_script for a finish_action.
+template <class Sink>
+[[nodiscard]] status put_finish_script(Sink& sink, const finish_action& action, std::string_view stop,
+                                       std::string_view key) {
+    return put_finish_script(sink, &action.argv, action.stop_exit_code, stop, key);
 }
 
 /// Stand-ins for `"$1"` and `"$@"` while reading: NUL never occurs in a lexed script.

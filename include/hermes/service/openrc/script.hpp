@@ -15,6 +15,7 @@
 #include "../detail/escape.hpp"       // string_sink, field_ref, check_user_name, check_environment_name
 #include "../detail/openrc_eval.hpp"  // check_eval_token, put_eval_reference, check_openrc_service_name
 #include "../detail/sh.hpp"           // put_sh_word
+#include "../detail/text_buffer.hpp"  // text_buffer, put_decimal
 #include "../error.hpp"               // result, make_error
 
 namespace hermes::service {
@@ -158,92 +159,130 @@ class script_builder {
             if (auto ok = detail::check_openrc_service_name(after_[i], field_ref("after", i)); !ok)
                 return unexpected_error(std::move(ok.error()));
 
-        std::string out(shebang);
-        detail::string_sink sink{&out};
-        const auto assign = [&](std::string_view name, std::string_view value,
-                                const field_ref& field) -> detail::status {
-            out.append(name).push_back('=');
+        // Rendered into storage sized for the common case (a value rarely needs an escape).
+        std::size_t expected = 160;
+        if (description_) expected += description_->size() + 16;
+        if (directory_) expected += directory_->size() + 48;
+        if (command_user_) expected += command_user_->size() + 16;
+        if (pidfile_) expected += pidfile_->size() + 16;
+        for (const auto& [name, value] : environment_) expected += name.size() + value.size() + 48;
+        for (const std::string& arg : *command_) expected += arg.size() + 40;
+        for (const std::string& n : need_) expected += n.size() + 1;
+        for (const std::string& n : after_) expected += n.size() + 1;
+        std::string out;
+        detail::text_buffer sink(out, expected);
+        sink.put(shebang);
+        const auto put_variable_name = [&](std::string_view kind, std::size_t number) {
+            detail::put_openrc_variable(sink, kind, number);
+        };
+        const auto assign_value = [&](std::string_view value, const field_ref& field) -> detail::status {
+            sink.put('=');
             if (auto ok = detail::put_sh_word(sink, value, field); !ok) return ok;
-            out.push_back('\n');
+            sink.put('\n');
             return {};
         };
-        const auto assign_variable = [&](std::string_view name, std::string_view value,
-                                         const field_ref& field) -> detail::status {
-            out.append(detail::openrc_variable_prefix);
-            return assign(name, value, field);
+        const auto put_reference = [&](std::string_view kind, std::size_t number) {
+            detail::put_eval_reference(sink, kind, number);
         };
-        if (description_)
-            if (auto ok = assign("description", *description_, "description"); !ok)
+        if (description_) {
+            sink.put("description");
+            if (auto ok = assign_value(*description_, "description"); !ok)
                 return unexpected_error(std::move(ok.error()));
-        out.append("supervisor=supervise-daemon\n");
+        }
+        sink.put("supervisor=supervise-daemon\n");
         // Each value the eval re-reads in a variable of its own; the eval'd settings refer to them.
-        // Each value the eval re-reads in a variable of its own; the eval'd settings refer to them.
+        std::string assignment;  // NAME=value, one buffer for every variable
         for (std::size_t i = 0; i < environment_.size(); ++i) {
             const auto& [name, value] = environment_[i];
-            std::string assignment = name;
-            assignment.append("=").append(value);
-            if (auto ok = assign_variable("env" + std::to_string(i + 1), assignment,
-                                          field_ref("environment", name));
-                !ok)
+            assignment.assign(name).append("=").append(value);
+            put_variable_name("env", i + 1);
+            if (auto ok = assign_value(assignment, field_ref("environment", name)); !ok)
                 return unexpected_error(std::move(ok.error()));
         }
-        if (auto ok = assign_variable("cmd", command_->front(), field_ref("command", std::size_t{0})); !ok)
+        put_variable_name("cmd", 0);
+        if (auto ok = assign_value(command_->front(), field_ref("command", std::size_t{0})); !ok)
             return unexpected_error(std::move(ok.error()));
-        for (std::size_t i = 1; i < command_->size(); ++i)
-            if (auto ok = assign_variable("arg" + std::to_string(i), (*command_)[i], field_ref("command", i));
-                !ok)
+        for (std::size_t i = 1; i < command_->size(); ++i) {
+            put_variable_name("arg", i);
+            if (auto ok = assign_value((*command_)[i], field_ref("command", i)); !ok)
                 return unexpected_error(std::move(ok.error()));
-        if (directory_)
-            if (auto ok = assign_variable("dir", *directory_, "directory"); !ok)
-                return unexpected_error(std::move(ok.error()));
-        if (environment_.empty()) {
-            out.append("command='");
-            detail::put_eval_reference(sink, "cmd");
-            out.append("'\n");
-        } else {
-            out.append("command=").append(env_command).push_back('\n');
-        }
-        if (command_->size() > 1 || !environment_.empty()) {
-            out.append("command_args='");
-            bool first = true;
-            const auto ref = [&](const std::string& var) {
-                if (!first) out.push_back(' ');
-                first = false;
-                detail::put_eval_reference(sink, var);
-            };
-            for (std::size_t i = 0; i < environment_.size(); ++i) ref("env" + std::to_string(i + 1));
-            if (!environment_.empty()) ref("cmd");
-            for (std::size_t i = 1; i < command_->size(); ++i) ref("arg" + std::to_string(i));
-            out.append("'\n");
         }
         if (directory_) {
-            out.append("directory='");
-            detail::put_eval_reference(sink, "dir");
-            out.append("'\n");
+            put_variable_name("dir", 0);
+            if (auto ok = assign_value(*directory_, "directory"); !ok)
+                return unexpected_error(std::move(ok.error()));
         }
-        if (command_user_) out.append("command_user=").append(*command_user_).push_back('\n');
-        if (pidfile_) out.append("pidfile=").append(*pidfile_).push_back('\n');
-        if (respawn_delay_)
-            out.append("respawn_delay=").append(std::to_string(respawn_delay_->count())).push_back('\n');
-        if (respawn_max_) out.append("respawn_max=").append(std::to_string(*respawn_max_)).push_back('\n');
-        if (stop_timeout_)
-            out.append("retry=SIGTERM/")
-                .append(std::to_string(stop_timeout_->count()))
-                .append("/SIGKILL/")
-                .append(std::to_string(kill_grace_seconds))
-                .push_back('\n');
-        out.append("\ndepend() {\n");
+        if (environment_.empty()) {
+            sink.put("command='");
+            put_reference("cmd", 0);
+            sink.put("'\n");
+        } else {
+            sink.put("command=");
+            sink.put(env_command);
+            sink.put('\n');
+        }
+        if (command_->size() > 1 || !environment_.empty()) {
+            sink.put("command_args='");
+            bool first = true;
+            const auto ref = [&](std::string_view kind, std::size_t number) {
+                if (!first) sink.put(' ');
+                first = false;
+                put_reference(kind, number);
+            };
+            for (std::size_t i = 0; i < environment_.size(); ++i) ref("env", i + 1);
+            if (!environment_.empty()) ref("cmd", 0);
+            for (std::size_t i = 1; i < command_->size(); ++i) ref("arg", i);
+            sink.put("'\n");
+        }
+        if (directory_) {
+            sink.put("directory='");
+            put_reference("dir", 0);
+            sink.put("'\n");
+        }
+        const auto setting = [&](std::string_view name, std::string_view value) {
+            sink.put(name);
+            sink.put('=');
+            sink.put(value);
+            sink.put('\n');
+        };
+        if (command_user_) setting("command_user", *command_user_);
+        if (pidfile_) setting("pidfile", *pidfile_);
+        if (respawn_delay_) {
+            sink.put("respawn_delay=");
+            detail::put_decimal(sink, static_cast<unsigned long long>(respawn_delay_->count()));  // >= 0
+            sink.put('\n');
+        }
+        if (respawn_max_) {
+            sink.put("respawn_max=");
+            detail::put_decimal(sink, *respawn_max_);
+            sink.put('\n');
+        }
+        if (stop_timeout_) {
+            sink.put("retry=SIGTERM/");
+            detail::put_decimal(sink, static_cast<unsigned long long>(stop_timeout_->count()));  // >= 1
+            sink.put("/SIGKILL/");
+            detail::put_decimal(sink, kill_grace_seconds);
+            sink.put('\n');
+        }
+        sink.put("\ndepend() {\n");
         if (!need_.empty()) {
-            out.append("\tneed");
-            for (const std::string& n : need_) out.append(" ").append(n);
-            out.push_back('\n');
+            sink.put("\tneed");
+            for (const std::string& n : need_) {
+                sink.put(' ');
+                sink.put(n);
+            }
+            sink.put('\n');
         }
         if (!after_.empty()) {
-            out.append("\tafter");
-            for (const std::string& n : after_) out.append(" ").append(n);
-            out.push_back('\n');
+            sink.put("\tafter");
+            for (const std::string& n : after_) {
+                sink.put(' ');
+                sink.put(n);
+            }
+            sink.put('\n');
         }
-        out.append("\t:\n}\n");
+        sink.put("\t:\n}\n");
+        sink.finish();
         return out;
     }
 

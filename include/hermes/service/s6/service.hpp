@@ -17,6 +17,7 @@
 #include "../detail/escape.hpp"       // string_sink, field_ref, check_user_name, printable
 #include "../detail/execline.hpp"     // put_execline_word
 #include "../detail/supervision.hpp"  // finish_action, put_finish_script, check_command
+#include "../detail/text_buffer.hpp"  // text_buffer
 #include "../error.hpp"               // result, make_error
 #include "../file_set.hpp"            // file_set, generated_file
 
@@ -106,7 +107,7 @@ class service_builder {
                 if (environment_[j].first == name)
                     return make_error(errc::duplicate, field_ref("environment", name),
                                       "the variable is set twice");
-            if (user_ && (name == "HOME" || name == "USER" || name == "LOGNAME"))
+            if (user_ && is_account_variable(name))
                 return make_error(errc::duplicate, field_ref("environment", name),
                                   "user() exports HOME, USER and LOGNAME for the account");
         }
@@ -139,29 +140,36 @@ class service_builder {
             return make_error(errc::out_of_range, "kill_timeout",
                               std::to_string(kill_timeout_->count()) + " ms; give at least 1 ms");
 
-        std::string run(run_shebang);
-        detail::string_sink sink{&run};
+        // Rendered into storage sized for the common case (a value rarely needs an escape).
+        std::size_t expected = run_shebang.size() + 32;
+        if (working_directory_) expected += working_directory_->size() + 8;
+        if (user_) expected += 3 * user_->size() + user_home_->size() + 80;
+        for (const auto& [name, value] : environment_) expected += name.size() + value.size() + 16;
+        for (const std::string& arg : *exec_) expected += arg.size() + 3;
+        std::string run;
+        detail::text_buffer sink(run, expected);
+        sink.put(run_shebang);
         if (working_directory_) {
-            run.append("cd ");
+            sink.put("cd ");
             if (auto ok = detail::put_execline_word(sink, *working_directory_, "working_directory"); !ok)
                 return unexpected_error(std::move(ok.error()));
-            run.push_back('\n');
+            sink.put('\n');
         }
         const auto put_export = [&](std::string_view name, std::string_view value,
                                     const field_ref& field) -> detail::status {
-            run.append("export ");
+            sink.put("export ");
             if (auto ok = detail::put_execline_word(sink, name, field); !ok) return ok;
-            run.push_back(' ');
+            sink.put(' ');
             if (auto ok = detail::put_execline_word(sink, value, field); !ok) return ok;
-            run.push_back('\n');
+            sink.put('\n');
             return {};
         };
         // s6-setuidgid first and PATH last: each execline command is looked up on the PATH in effect.
         if (user_) {
-            run.append("s6-setuidgid ");
+            sink.put("s6-setuidgid ");
             if (auto ok = detail::put_execline_word(sink, *user_, "user"); !ok)
                 return unexpected_error(std::move(ok.error()));
-            run.push_back('\n');
+            sink.put('\n');
             if (auto ok = put_export("HOME", *user_home_, "user_home"); !ok)
                 return unexpected_error(std::move(ok.error()));
             if (auto ok = put_export("USER", *user_, "user"); !ok)
@@ -169,28 +177,40 @@ class service_builder {
             if (auto ok = put_export("LOGNAME", *user_, "user"); !ok)
                 return unexpected_error(std::move(ok.error()));
         }
-        for (const bool path_pass : {false, true})
-            for (const auto& [name, value] : environment_)
-                if ((name == "PATH") == path_pass)
-                    if (auto ok = put_export(name, value, field_ref("environment", name)); !ok)
-                        return unexpected_error(std::move(ok.error()));
+        const std::pair<std::string, std::string>* path = nullptr;
+        for (const auto& variable : environment_) {
+            if (std::string_view(variable.first) == "PATH") {
+                path = &variable;  // names are unique (checked above)
+                continue;
+            }
+            if (auto ok =
+                    put_export(variable.first, variable.second, field_ref("environment", variable.first));
+                !ok)
+                return unexpected_error(std::move(ok.error()));
+        }
+        if (path != nullptr)
+            if (auto ok = put_export(path->first, path->second, field_ref("environment", path->first)); !ok)
+                return unexpected_error(std::move(ok.error()));
         for (std::size_t i = 0; i < exec_->size(); ++i) {
-            if (i > 0) run.push_back(' ');
+            if (i > 0) sink.put(' ');
             if (auto ok = detail::put_execline_word(sink, (*exec_)[i], field_ref("exec", i)); !ok)
                 return unexpected_error(std::move(ok.error()));
         }
-        run.push_back('\n');
+        sink.put('\n');
+        sink.finish();
 
         file_set files;
+        files.reserve(5);
         files.push_back({"run", std::move(run), 0755});
         if (finish_ || permanent_failure_exit_code_) {
             std::string text;
-            detail::string_sink finish_sink{&text};
-            const detail::finish_action action{finish_ ? *finish_ : std::vector<std::string>{},
-                                               permanent_failure_exit_code_};
-            if (auto ok = detail::put_finish_script(finish_sink, action, permanent_failure_command, "finish");
+            detail::text_buffer finish_sink(text, 64 + finish_argv_size());
+            if (auto ok = detail::put_finish_script(finish_sink, finish_ ? &*finish_ : nullptr,
+                                                    permanent_failure_exit_code_, permanent_failure_command,
+                                                    "finish");
                 !ok)
                 return unexpected_error(std::move(ok.error()));
+            finish_sink.finish();
             files.push_back({"finish", std::move(text), 0755});
         }
         if (notification_fd_)
@@ -202,6 +222,18 @@ class service_builder {
     }
 
   private:
+    /// HOME, USER and LOGNAME: what user() exports itself.
+    [[nodiscard]] static bool is_account_variable(std::string_view name) noexcept {
+        return name == "HOME" || name == "USER" || name == "LOGNAME";
+    }
+    /// The bytes of the finish argv, for sizing the finish script.
+    [[nodiscard]] std::size_t finish_argv_size() const noexcept {
+        std::size_t n = 0;
+        if (finish_)
+            for (const std::string& arg : *finish_) n += arg.size() + 3;
+        return n;
+    }
+
     std::optional<std::vector<std::string>> exec_;
     std::optional<std::string> working_directory_;
     std::vector<std::pair<std::string, std::string>> environment_;

@@ -10,10 +10,11 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
-#include "../detail/cmd_escape.hpp"  // put_cmd_path, put_cmd_argument, put_cmd_set, put_cmd_comment
-#include "../detail/config.hpp"      // HERMES_SERVICE_ABI_NAMESPACE
-#include "../detail/escape.hpp"      // string_sink, field_ref, is_ascii_alpha
-#include "../error.hpp"              // result, make_error
+#include "../detail/cmd_escape.hpp"   // put_cmd_path, put_cmd_argument, put_cmd_set, put_cmd_comment
+#include "../detail/config.hpp"       // HERMES_SERVICE_ABI_NAMESPACE
+#include "../detail/escape.hpp"       // string_sink, field_ref, is_ascii_alpha
+#include "../detail/text_buffer.hpp"  // text_buffer
+#include "../error.hpp"               // result, make_error
 
 namespace hermes::service {
 inline namespace HERMES_SERVICE_ABI_NAMESPACE {
@@ -94,9 +95,15 @@ class cmd_script_builder {
 
     /// The launcher text with CRLF line ends, or the first input it cannot carry exactly.
     [[nodiscard]] result<std::string> build() const {
+        // Rendered into storage sized for the common case (few values need escapes).
+        std::size_t expected = 64 + script_.working_directory.size();
+        if (script_.comment) expected += script_.comment->size() + 8;
+        for (const cmd_variable& v : script_.environment) expected += v.name.size() + v.value.size() + 12;
+        for (const std::string& arg : script_.command) expected += arg.size() + 4;
         std::string out;
-        detail::string_sink sink{&out};
+        detail::text_buffer sink(out, expected);
         if (auto ok = render(sink); !ok) return unexpected_error(std::move(ok.error()));
+        sink.finish();
         return out;
     }
 

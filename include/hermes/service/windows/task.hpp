@@ -12,10 +12,12 @@
 #include <string_view>       // std::string_view
 #include <utility>           // std::move
 
-#include "../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
-#include "../detail/escape.hpp"  // put_xml_text, string_sink, status
-#include "../detail/utf8.hpp"    // decode_utf8, invalid_code_point
-#include "../error.hpp"          // result, make_error
+#include "../detail/byte_scan.hpp"    // find_stop
+#include "../detail/config.hpp"       // HERMES_SERVICE_ABI_NAMESPACE
+#include "../detail/escape.hpp"       // put_xml_text, string_sink, status
+#include "../detail/text_buffer.hpp"  // text_buffer
+#include "../detail/utf8.hpp"         // decode_utf8, invalid_code_point
+#include "../error.hpp"               // result, make_error
 
 namespace hermes::service {
 inline namespace HERMES_SERVICE_ABI_NAMESPACE {
@@ -136,13 +138,23 @@ using namespace hermes::service::detail;
 /// takes for a document declaring encoding="UTF-16". Expects valid UTF-8 (what build() returns); an
 /// invalid byte would become U+FFFD.
 [[nodiscard]] inline std::string to_utf16le_with_bom(std::string_view utf8) {
-    std::string out = "\xFF\xFE";
-    out.reserve(2 + 2 * utf8.size());
-    const auto put_unit = [&out](unsigned unit) {
-        out.push_back(static_cast<char>(unit & 0xFFU));
-        out.push_back(static_cast<char>(unit >> 8));
+    // At most two bytes per input byte (a 4-byte sequence gives two units, 4 bytes): written through a
+    // cursor into storage sized for that, then trimmed.
+    std::string out(2 + 2 * utf8.size(), '\0');
+    char* at = &out[0];
+    *at++ = '\xFF';
+    *at++ = '\xFE';
+    const auto put_unit = [&at](unsigned unit) {
+        *at++ = static_cast<char>(unit & 0xFFU);
+        *at++ = static_cast<char>(unit >> 8);
     };
     for (std::size_t pos = 0; pos < utf8.size();) {
+        // ASCII, the common case, up to the next byte >= 0x80: each byte one unit, high byte 0 (the
+        // storage is zeroed).
+        const std::size_t end =
+            hermes::service::detail::find_stop<hermes::service::detail::byte_class::non_ascii>(utf8, pos);
+        for (; pos < end; ++pos, at += 2) *at = utf8[pos];
+        if (pos == utf8.size()) break;
         char32_t cp = hermes::service::detail::decode_utf8(utf8, pos);
         if (cp == hermes::service::detail::invalid_code_point) cp = 0xFFFD;  // decode_utf8 moved one byte on
         if (cp >= 0x10000) {
@@ -153,6 +165,7 @@ using namespace hermes::service::detail;
             put_unit(static_cast<unsigned>(cp));
         }
     }
+    out.resize(static_cast<std::size_t>(at - out.data()));
     return out;
 }
 
@@ -215,9 +228,16 @@ class task_builder {
 
     /// The task XML, or the first setting it cannot carry exactly.
     [[nodiscard]] result<std::string> build() const {
+        // Rendered into storage sized for the fixed text plus the values (few need references).
+        const windows::task& t = task_;
+        std::size_t expected =
+            1536 + t.action.command.size() + t.action.arguments.size() + t.action.working_directory.size();
+        for (const auto* text : {&t.description, &t.author, &t.user_id})
+            if (*text) expected += (*text)->size();
         std::string out;
-        detail::string_sink sink{&out};
+        detail::text_buffer sink(out, expected);
         if (auto ok = render(sink); !ok) return unexpected_error(std::move(ok.error()));
+        sink.finish();
         return out;
     }
 
