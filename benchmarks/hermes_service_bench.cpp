@@ -236,6 +236,19 @@ void gateway_launchd_plist(benchmark::State& state) {
     }
 }
 
+/// The launchd plist into a reused string (launchd_plist(o, out)): no allocation once it is large enough.
+void gateway_launchd_plist_into(benchmark::State& state) {
+    const gw::plist_options& o = plist_options();
+    std::string plist;
+    if (!gw::launchd_plist(o, plist)) std::abort();
+    allocation_scope scope{state, plist.size()};
+    for (auto _ : state) {
+        auto ok = gw::launchd_plist(o, plist);
+        benchmark::DoNotOptimize(ok);
+        benchmark::DoNotOptimize(plist.data());
+    }
+}
+
 /// The core writer alone: a builder filled once, build() timed.
 void systemd_unit_builder_build(benchmark::State& state) {
     hs::systemd::unit_builder b;
@@ -432,6 +445,7 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("gateway/systemd_unit/user+options",
                                  gateway_systemd_unit_user_from_installation);
     benchmark::RegisterBenchmark("gateway/launchd_plist", gateway_launchd_plist);
+    benchmark::RegisterBenchmark("gateway/launchd_plist/into_string", gateway_launchd_plist_into);
     benchmark::RegisterBenchmark("systemd/unit_builder/build", systemd_unit_builder_build);
     benchmark::RegisterBenchmark("refresh/systemd_unit_is_current/1KiB/identical",
                                  [](benchmark::State& s) { systemd_unit_is_current(s, unit_1k(), true); });

@@ -5,7 +5,9 @@
 // then divide the "totals:" (Ir) line of the output file by the number of calls (1000 by default).
 // Each operation runs once un-instrumented (warm-up), then `calls` times with instrumentation on.
 // Operations: unit, unit_into, unit_options, plist, build, current, current_crlf, stale, parse_unit,
-// split20 (split_command_line of the benchmark's 20-word line), parse_plist (the gateway plist).
+// split20 (split_command_line of the benchmark's 20-word line), parse_plist (the gateway plist),
+// plist_into (launchd_plist into a reused string), plist_current (launchd_plist_is_current of the
+// gateway plist against itself re-indented with tabs: parses both and compares).
 // Writers of writer_inputs.hpp: s6_build, runit_build, openrc_build, cmd_build, task_build, task_utf16.
 #include <valgrind/callgrind.h>
 
@@ -162,6 +164,33 @@ int main(int argc, char** argv) {
                           "/bin"};
         const std::string plist = *gw::launchd_plist(p);
         run([&] { sink = hs::launchd::parse_plist(plist)->as_dict()->size(); }, calls);
+    } else if (op == "plist_into" || op == "plist_current") {
+        gw::plist_options p =
+            gw::agent_plist_options(alice(), "/Users/alice/.hermes", "/Users/alice/.hermes");
+        p.path_entries = {"/opt/homebrew/bin", "/Users/alice/.local/bin", "/usr/local/bin", "/usr/bin",
+                          "/bin"};
+        std::string out;
+        if (op == "plist_into") {
+            run(
+                [&] {
+                    if (gw::launchd_plist(p, out)) sink = out.size();
+                },
+                calls);
+        } else {
+            // Installed with tabs for indentation: byte-different, so compare_plists() runs.
+            const std::string plist = *gw::launchd_plist(p);
+            std::string installed;
+            for (std::size_t i = 0; i < plist.size(); ++i) {
+                if (plist.compare(i, 4, "    ") == 0) {
+                    installed.push_back('\t');
+                    i += 3;
+                } else {
+                    installed.push_back(plist[i]);
+                }
+            }
+            if (!hs::launchd_plist_is_current(installed, plist)) std::abort();
+            run([&] { sink = hs::launchd_plist_is_current(installed, plist); }, calls);
+        }
     } else {
         std::fprintf(stderr, "unknown operation\n");
         return 2;

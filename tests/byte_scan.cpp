@@ -68,6 +68,7 @@ TEST_CASE("byte_scan: the word test says exactly what the byte table says", "[by
     require_word_test_matches_table<hd::byte_class::word>();
     require_word_test_matches_table<hd::byte_class::xml_text>();
     require_word_test_matches_table<hd::byte_class::non_ascii>();
+    require_word_test_matches_table<hd::byte_class::xml_markup>();
 }
 
 TEST_CASE("byte_scan: find_stop agrees with the bytewise reference on random input", "[byte_scan]") {
@@ -79,6 +80,7 @@ TEST_CASE("byte_scan: find_stop agrees with the bytewise reference on random inp
     require_random_agreement<hd::byte_class::word>(rng);
     require_random_agreement<hd::byte_class::xml_text>(rng);
     require_random_agreement<hd::byte_class::non_ascii>(rng);
+    require_random_agreement<hd::byte_class::xml_markup>(rng);
 }
 
 TEST_CASE("byte_scan: the classes are the grammars' rules", "[byte_scan]") {

@@ -26,6 +26,7 @@ enum class byte_class : unsigned char {
     word,           ///< unit readers' words: controls, DEL, >= 0x80, space, `\\`, `"`, `'`
     xml_text,       ///< plist character data: controls, DEL, >= 0x80, `<`, `&`, `]`
     non_ascii,      ///< UTF-8 validation: only bytes >= 0x80 (the one class that lets controls pass)
+    xml_markup,     ///< plist escapers: controls, DEL, >= 0x80, `&`, `<`, `>`, `"`, `'`
 };
 
 /// Whether `b` stops a scan for `cls`: the rule itself, one place.
@@ -40,6 +41,7 @@ enum class byte_class : unsigned char {
         case byte_class::word: return b == ' ' || b == '\\' || b == '"' || b == '\'';
         case byte_class::xml_text: return b == '<' || b == '&' || b == ']';
         case byte_class::non_ascii: break;  // answered above
+        case byte_class::xml_markup: return b == '&' || b == '<' || b == '>' || b == '"' || b == '\'';
     }
     return true;
 }
@@ -88,6 +90,10 @@ inline constexpr std::uint64_t lows = 0x7F7F7F7F7F7F7F7FULL;
             hit = any_unprintable(v) | any_equal(v, '<') | any_equal(v, '&') | any_equal(v, ']');
             break;
         case byte_class::non_ascii: hit = v & highs; break;
+        case byte_class::xml_markup:
+            hit = any_unprintable(v) | any_equal(v, '&') | any_equal(v, '<') | any_equal(v, '>') |
+                  any_equal(v, '"') | any_equal(v, '\'');
+            break;
     }
     return hit != 0;
 }
@@ -112,6 +118,9 @@ using byte_block = signed char __attribute__((vector_size(16)));
         case byte_class::unquoted: break;
         case byte_class::word: hit |= (x == ' ') | (x == '\\') | (x == '"') | (x == '\''); break;
         case byte_class::xml_text: hit |= (x == '<') | (x == '&') | (x == ']'); break;
+        case byte_class::xml_markup:
+            hit |= (x == '&') | (x == '<') | (x == '>') | (x == '"') | (x == '\'');
+            break;
     }
     return hit;
 }

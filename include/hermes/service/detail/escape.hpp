@@ -317,12 +317,25 @@ status put_literal(Sink& sink, std::string_view value, const field_ref& field) {
     return {};
 }
 
+/// The next byte at or after `pos` the XML escapers must decide about (byte_class::xml_markup), or
+/// value.size(); `Bytewise` is the byte-at-a-time reference.
+template <bool Bytewise>
+[[nodiscard]] inline std::size_t xml_scan(std::string_view value, std::size_t pos) noexcept {
+    if constexpr (Bytewise)
+        return find_stop_bytewise<byte_class::xml_markup>(value, pos);
+    else
+        return find_stop<byte_class::xml_markup>(value, pos);
+}
+
 /// XML 1.0 character data: `& < > " '` as references (`" '` kept as they are when `!escape_quotes`,
 /// for element content only), CR as `&#13;`; characters XML cannot carry refused.
-template <class Sink>
+/// Runs of plain bytes are skipped with find_stop (`Bytewise` takes them a byte at a time: the
+/// reference the fast path is tested against); every byte that stops the scan gets the rule below.
+template <bool Bytewise = false, class Sink>
 status put_xml_text(Sink& sink, std::string_view value, const field_ref& field, bool escape_quotes = true) {
     std::size_t run = 0;  // start of the bytes not yet written (they need no escaping)
-    for (std::size_t pos = 0; pos < value.size();) {
+    for (std::size_t pos = xml_scan<Bytewise>(value, 0); pos < value.size();
+         pos = xml_scan<Bytewise>(value, pos)) {
         const auto b = static_cast<unsigned char>(value[pos]);
         const std::size_t at = pos;
         if (b >= 0x80) {
@@ -368,10 +381,12 @@ status put_xml_text(Sink& sink, std::string_view value, const field_ref& field, 
 /// XML 1.0 character data with only the references well-formedness needs: `&` and `<`, `>` after
 /// `]]`, CR as `&#13;` (quotes stay as they are, as a template that writes the text raw has them);
 /// characters XML cannot carry refused.
-template <class Sink>
+/// Plain runs skipped as put_xml_text does (`Bytewise` as there).
+template <bool Bytewise = false, class Sink>
 status put_xml_chardata(Sink& sink, std::string_view value, const field_ref& field) {
     std::size_t run = 0;  // start of the bytes not yet written (they need no escaping)
-    for (std::size_t pos = 0; pos < value.size();) {
+    for (std::size_t pos = xml_scan<Bytewise>(value, 0); pos < value.size();
+         pos = xml_scan<Bytewise>(value, pos)) {
         const auto b = static_cast<unsigned char>(value[pos]);
         const std::size_t at = pos;
         if (b >= 0x80) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>    // std::max, std::find
+#include <charconv>     // std::to_chars
 #include <chrono>       // std::chrono::seconds
 #include <cstddef>      // std::size_t
 #include <limits>       // std::numeric_limits
@@ -18,7 +19,7 @@
 #include "../detail/sha256.hpp"          // detail::sha256_hex, for the foreign-home suffix
 #include "../detail/utf8.hpp"            // detail::decode_utf8, for Python's repr()
 #include "../error.hpp"                  // result, make_error
-#include "../launchd/detail/writer.hpp"  // launchd::detail::plist_writer
+#include "../launchd/detail/writer.hpp"  // put_xml_text, put_xml_chardata (through escape.hpp)
 #include "../launchd/plist.hpp"          // launchd::detail::check_label, check_plist_path
 #include "../paths.hpp"                  // lexically_normal, check_anchor_path, stable_service_working_dir
 #include "../systemd/unit.hpp"           // systemd::detail::unit_writer and the directive enums
@@ -806,130 +807,195 @@ inline constexpr std::string_view throttle_comment[] = {
 
 }  // namespace detail
 
+/// Renders the gateway's launchd plist into `out` (its contents replaced, its capacity reused): the text
+/// launchd_plist(o) returns, with no allocation when `out` is already large enough. Written as
+/// upstream's template text with the values escaped into place; the checks and their order are
+/// plist_builder's for these keys, so the errors are the same.
+[[nodiscard]] inline result<void> launchd_plist(const plist_options& o, std::string& out) {
+    out.clear();
+    if (auto ok = check_anchor_path(o.hermes_home, "HERMES_HOME"); !ok) return ok;
+    std::string normal_home;  // only when o.hermes_home is not lexically normal already
+    std::string_view hermes_home = o.hermes_home;
+    if (!detail::is_lexically_normal(hermes_home)) hermes_home = normal_home = lexically_normal(hermes_home);
+    if (auto ok = detail::check_not_temporary(hermes_home, o.tmpdir, o.allow_temporary_home); !ok) return ok;
+    // stable_service_working_dir(): a HERMES_HOME that passed check_anchor_path still passes it once
+    // normalised, so the choice is HERMES_HOME itself whenever it is a directory.
+    std::string fallback_dir;
+    std::string_view working_dir = hermes_home;
+    if (!o.hermes_home_is_dir) {
+        auto choice = stable_service_working_dir(std::nullopt, o.project_root);
+        if (!choice) return unexpected_error(std::move(choice.error()));
+        fallback_dir = std::move(choice->path);
+        working_dir = fallback_dir;
+    }
+    detail::stack_string<512> log_dir;  // join(hermes_home, "logs") or lexically_normal(o.log_dir)
+    if (o.log_dir.empty()) {
+        log_dir.append(hermes_home);
+        if (hermes_home.back() != '/') log_dir.push_back('/');
+        log_dir.append("logs");
+    } else if (detail::is_lexically_normal(o.log_dir)) {
+        log_dir.append(o.log_dir);
+    } else {
+        log_dir.append(lexically_normal(o.log_dir));
+    }
+    if (auto ok = check_anchor_path(log_dir.view(), "log_dir"); !ok) return ok;
+
+    // PATH: the non-empty entries, first occurrence only, then the system dirs not among them; an
+    // entry's index is its place in that list.
+    detail::stack_string<1024> path;
+    std::size_t entry = 0;
+    const auto seen = [&o](std::string_view e, std::size_t before) {
+        for (std::size_t j = 0; j < before; ++j)
+            if (o.path_entries[j] == e) return true;
+        return false;
+    };
+    for (std::size_t k = 0; k < o.path_entries.size(); ++k) {
+        const std::string& e = o.path_entries[k];
+        if (e.empty() || seen(e, k)) continue;
+        if (auto ok = detail::append_path_entry(path, e, entry++, /*absolute=*/false); !ok) return ok;
+    }
+    for (const std::string_view sys : {"/bin", "/sbin", "/usr/bin", "/usr/sbin"})
+        if (!seen(sys, o.path_entries.size()))
+            if (auto ok = detail::append_path_entry(path, sys, entry++, /*absolute=*/false); !ok) return ok;
+
+    // plist_builder's checks, for the keys written here.
+    detail::stack_string<256> label;  // launchd_label(o.suffix)
+    label.append("ai.hermes.gateway");
+    if (!o.suffix.empty()) label.append("-").append(o.suffix);
+    if (auto ok = launchd::detail::check_label(label.view()); !ok) return ok;
+    if (o.program_arguments.empty())
+        return make_error(errc::empty_value, "ProgramArguments", "give at least the executable");
+    if (auto ok = launchd::detail::check_plist_path(o.program_arguments[0], "ProgramArguments[0]"); !ok)
+        return ok;
+    if (auto ok = launchd::detail::check_plist_path(working_dir, "WorkingDirectory"); !ok) return ok;
+    if (o.nofile_soft_limit && *o.nofile_soft_limit == 0)
+        return make_error(errc::out_of_range, "SoftResourceLimits.NumberOfFiles",
+                          "a limit of 0 files leaves the job unable to run");
+    detail::stack_string<512> out_log;
+    out_log.append(log_dir.view()).append("/gateway.log");
+    detail::stack_string<512> err_log;
+    err_log.append(log_dir.view()).append("/gateway.error.log");
+
+    std::size_t estimate = 1600 + label.view().size() + working_dir.size() + path.view().size() +
+                           hermes_home.size() + out_log.view().size() + err_log.view().size();
+    for (const std::string& a : o.program_arguments) estimate += a.size() + 28;
+    out.reserve(estimate + estimate / 4);
+
+    // The template, cut where a value goes. ProgramArguments are escaped as html.escape does, the other
+    // strings with only the references XML needs (see launchd::detail::xml_escape).
+    using hermes::service::detail::field_ref;
+    launchd::detail::buffered_sink<> sink(out);
+    const auto text = [&sink](std::string_view value, const field_ref& field) {
+        return hermes::service::detail::put_xml_chardata(sink, value, field);
+    };
+    sink.put(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
+        "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
+        "<plist version=\"1.0\">\n<dict>\n"
+        "    <key>Label</key>\n"
+        "    <string>");
+    if (auto ok = text(label.view(), "Label"); !ok) return ok;
+    sink.put(
+        "</string>\n"
+        "\n"
+        "    <key>ProgramArguments</key>\n"
+        "    <array>\n");
+    for (std::size_t i = 0; i < o.program_arguments.size(); ++i) {
+        sink.put("        <string>");
+        if (auto ok = hermes::service::detail::put_xml_text(sink, o.program_arguments[i],
+                                                            field_ref("ProgramArguments", i));
+            !ok)
+            return ok;
+        sink.put("</string>\n");
+    }
+    sink.put(
+        "    </array>\n"
+        "    \n"
+        "    <key>WorkingDirectory</key>\n"
+        "    <string>");
+    if (auto ok = text(working_dir, "WorkingDirectory"); !ok) return ok;
+    sink.put(
+        "</string>\n"
+        "    \n"
+        "    <key>EnvironmentVariables</key>\n"
+        "    <dict>\n"
+        "        <key>PATH</key>\n"
+        "        <string>");
+    if (auto ok = text(path.view(), field_ref("EnvironmentVariables", "PATH")); !ok) return ok;
+    sink.put(
+        "</string>\n"
+        "\n"
+        "        <key>HERMES_HOME</key>\n"
+        "        <string>");
+    if (auto ok = text(hermes_home, field_ref("EnvironmentVariables", "HERMES_HOME")); !ok) return ok;
+    sink.put(
+        "</string>\n"
+        "        <key>HERMES_SUPERVISED_CHILD</key>\n"
+        "        <string>1</string>\n"
+        "    </dict>\n"
+        "\n"
+        "    <key>LimitLoadToSessionType</key>\n"
+        "    <array>\n"
+        "        <string>Aqua</string>\n"
+        "        <string>Background</string>\n"
+        "    </array>\n"
+        "    \n"
+        "    <key>RunAtLoad</key>\n"
+        "    <true/>\n"
+        "    \n"
+        "    <key>KeepAlive</key>\n"
+        "    <true/>\n"
+        "\n"
+        "    <!-- ThrottleInterval raises launchd's default 10s minimum respawn interval\n"
+        "         to 30s so a crash-looping gateway can't hammer launchd into a rapid\n"
+        "         respawn storm; ExitTimeOut gives the gateway 25s of graceful-drain\n"
+        "         headroom before launchd escalates from SIGTERM to SIGKILL on stop. -->\n"
+        "    <key>ThrottleInterval</key>\n"
+        "    <integer>30</integer>\n"
+        "\n"
+        "    <key>ExitTimeOut</key>\n"
+        "    <integer>25</integer>\n");
+    if (o.nofile_soft_limit) {
+        char digits[16];
+        const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, *o.nofile_soft_limit);
+        (void)ec;  // an unsigned always fits in 16 digits
+        sink.put(
+            "\n"
+            "    <key>SoftResourceLimits</key>\n"
+            "    <dict>\n"
+            "        <key>NumberOfFiles</key>\n"
+            "        <integer>");
+        sink.put(std::string_view(digits, static_cast<std::size_t>(end - digits)));
+        sink.put(
+            "</integer>\n"
+            "    </dict>\n");
+    }
+    sink.put(
+        "\n"
+        "    <key>StandardOutPath</key>\n"
+        "    <string>");
+    if (auto ok = text(out_log.view(), "StandardOutPath"); !ok) return ok;
+    sink.put(
+        "</string>\n"
+        "    \n"
+        "    <key>StandardErrorPath</key>\n"
+        "    <string>");
+    if (auto ok = text(err_log.view(), "StandardErrorPath"); !ok) return ok;
+    sink.put(
+        "</string>\n"
+        "</dict>\n</plist>\n");
+    sink.flush();
+    return {};
+}
+
 /// Renders the gateway's launchd plist: upstream version B's bytes (its layout lines, comment and
 /// blank lines included) for every input upstream renders validly. ProgramArguments are escaped as
 /// upstream's html.escape does; the other strings get only the references XML needs (`&`, `<`),
 /// which upstream leaves out (#48164); a character XML cannot carry is a typed error.
 [[nodiscard]] inline result<std::string> launchd_plist(const plist_options& o) {
-    if (auto ok = check_anchor_path(o.hermes_home, "HERMES_HOME"); !ok)
-        return unexpected_error(std::move(ok.error()));
-    const std::string hermes_home = lexically_normal(o.hermes_home);
-    if (auto ok = detail::check_not_temporary(hermes_home, o.tmpdir, o.allow_temporary_home); !ok)
-        return unexpected_error(std::move(ok.error()));
-    auto choice = stable_service_working_dir(
-        o.hermes_home_is_dir ? std::optional<std::string_view>(hermes_home) : std::nullopt, o.project_root);
-    if (!choice) return unexpected_error(std::move(choice.error()));
-    const std::string log_dir =
-        o.log_dir.empty() ? detail::join(hermes_home, "logs") : lexically_normal(o.log_dir);
-    if (auto ok = check_anchor_path(log_dir, "log_dir"); !ok) return unexpected_error(std::move(ok.error()));
-
-    std::vector<std::string> path;
-    for (const std::string& e : o.path_entries)
-        if (!e.empty() && std::find(path.begin(), path.end(), e) == path.end()) path.push_back(e);
-    for (const char* sys : {"/bin", "/sbin", "/usr/bin", "/usr/sbin"})
-        if (std::find(path.begin(), path.end(), sys) == path.end()) path.emplace_back(sys);
-    auto path_value = detail::join_path(path, /*absolute=*/false);
-    if (!path_value) return unexpected_error(std::move(path_value.error()));
-
-    // plist_builder's checks, for the keys written here.
-    const std::string label = launchd_label(o.suffix);
-    if (auto ok = launchd::detail::check_label(label); !ok) return unexpected_error(std::move(ok.error()));
-    if (o.program_arguments.empty())
-        return make_error(errc::empty_value, "ProgramArguments", "give at least the executable");
-    if (auto ok = launchd::detail::check_plist_path(o.program_arguments[0], "ProgramArguments[0]"); !ok)
-        return unexpected_error(std::move(ok.error()));
-    if (auto ok = launchd::detail::check_plist_path(choice->path, "WorkingDirectory"); !ok)
-        return unexpected_error(std::move(ok.error()));
-    if (o.nofile_soft_limit && *o.nofile_soft_limit == 0)
-        return make_error(errc::out_of_range, "SoftResourceLimits.NumberOfFiles",
-                          "a limit of 0 files leaves the job unable to run");
-    const std::string out_log = log_dir + "/gateway.log";
-    const std::string err_log = log_dir + "/gateway.error.log";
-
-    std::size_t estimate = 1600 + label.size() + choice->path.size() + path_value->size() +
-                           hermes_home.size() + out_log.size() + err_log.size();
-    for (const std::string& a : o.program_arguments) estimate += a.size() + 28;
     std::string out;
-    out.reserve(estimate + estimate / 4);
-
-    using hermes::service::detail::field_ref;
-    using launchd::detail::xml_escape;
-    constexpr std::string_view in1 = "    ";
-    constexpr std::string_view in2 = "        ";
-    launchd::detail::plist_writer w(out);
-    w.begin();
-    w.key(in1, "Label");
-    if (auto ok = w.string(in1, label, "Label", xml_escape::minimal); !ok)
-        return unexpected_error(ok.error());
-    w.layout("");
-    w.key(in1, "ProgramArguments");
-    w.open(in1, "array");
-    for (std::size_t i = 0; i < o.program_arguments.size(); ++i)
-        if (auto ok =
-                w.string(in2, o.program_arguments[i], field_ref("ProgramArguments", i), xml_escape::all);
-            !ok)
-            return unexpected_error(ok.error());
-    w.close(in1, "array");
-    w.layout(in1);
-    w.key(in1, "WorkingDirectory");
-    if (auto ok = w.string(in1, choice->path, "WorkingDirectory", xml_escape::minimal); !ok)
-        return unexpected_error(ok.error());
-    w.layout(in1);
-    w.key(in1, "EnvironmentVariables");
-    w.open(in1, "dict");
-    w.key(in2, "PATH");
-    if (auto ok = w.string(in2, *path_value, field_ref("EnvironmentVariables", "PATH"), xml_escape::minimal);
-        !ok)
-        return unexpected_error(ok.error());
-    w.layout("");
-    w.key(in2, "HERMES_HOME");
-    if (auto ok =
-            w.string(in2, hermes_home, field_ref("EnvironmentVariables", "HERMES_HOME"), xml_escape::minimal);
-        !ok)
-        return unexpected_error(ok.error());
-    w.key(in2, "HERMES_SUPERVISED_CHILD");
-    if (auto ok = w.string(in2, "1", field_ref("EnvironmentVariables", "HERMES_SUPERVISED_CHILD"),
-                           xml_escape::minimal);
-        !ok)
-        return unexpected_error(ok.error());
-    w.close(in1, "dict");
-    w.layout("");
-    w.key(in1, "LimitLoadToSessionType");
-    w.open(in1, "array");
-    for (const std::string_view session : {"Aqua", "Background"})
-        if (auto ok = w.string(in2, session, "LimitLoadToSessionType", xml_escape::minimal); !ok)
-            return unexpected_error(ok.error());
-    w.close(in1, "array");
-    w.layout(in1);
-    w.key(in1, "RunAtLoad");
-    w.boolean(in1, true);
-    w.layout(in1);
-    w.key(in1, "KeepAlive");
-    w.boolean(in1, true);
-    w.layout("");
-    for (const std::string_view line : detail::throttle_comment) w.layout(line);
-    w.key(in1, "ThrottleInterval");
-    w.integer(in1, 30);
-    w.layout("");
-    w.key(in1, "ExitTimeOut");
-    w.integer(in1, 25);
-    if (o.nofile_soft_limit) {
-        w.layout("");
-        w.key(in1, "SoftResourceLimits");
-        w.open(in1, "dict");
-        w.key(in2, "NumberOfFiles");
-        w.integer(in2, *o.nofile_soft_limit);
-        w.close(in1, "dict");
-    }
-    w.layout("");
-    w.key(in1, "StandardOutPath");
-    if (auto ok = w.string(in1, out_log, "StandardOutPath", xml_escape::minimal); !ok)
-        return unexpected_error(ok.error());
-    w.layout(in1);
-    w.key(in1, "StandardErrorPath");
-    if (auto ok = w.string(in1, err_log, "StandardErrorPath", xml_escape::minimal); !ok)
-        return unexpected_error(ok.error());
-    w.end();
+    if (auto ok = launchd_plist(o, out); !ok) return unexpected_error(std::move(ok.error()));
     return out;
 }
 

@@ -116,13 +116,16 @@ class plist_comparer {
 [[nodiscard]] inline std::vector<plist_change> compare_plists(std::string_view installed,
                                                               std::string_view generated,
                                                               const compare_options& options = {}) {
-    const auto as_dict = [](std::string_view text) {
-        auto doc = parse_plist(text);
+    // The parsed documents stay alive and their dicts are compared where they are (no copies).
+    const plist_value::dict_type none;
+    const auto as_dict = [&none](const result<plist_value>& doc) -> const plist_value::dict_type& {
         if (doc && doc->as_dict() != nullptr) return *doc->as_dict();
-        return plist_value::dict_type{};
+        return none;
     };
+    const result<plist_value> installed_doc = parse_plist(installed);
+    const result<plist_value> generated_doc = parse_plist(generated);
     std::vector<plist_change> changes;
-    detail::plist_comparer(options).dicts(as_dict(installed), as_dict(generated), "", changes);
+    detail::plist_comparer(options).dicts(as_dict(installed_doc), as_dict(generated_doc), "", changes);
     return changes;
 }
 

@@ -58,14 +58,13 @@ class plist_reader {
         if (text_[end - 1] == '/') return fail("the plist is empty");
         pos_ = end + 1;
         if (auto ok = misc(); !ok) return unexpected_error(std::move(ok.error()));
-        auto value = element(0);
-        if (!value) return value;
+        if (auto ok = element(0, {slot::root, 0}); !ok) return unexpected_error(std::move(ok.error()));
         if (auto ok = misc(); !ok) return unexpected_error(std::move(ok.error()));
         if (!starts("</plist>")) return fail("expected </plist> after the root value");
         pos_ += 8;
         if (auto ok = misc(); !ok) return unexpected_error(std::move(ok.error()));
         if (pos_ != text_.size()) return fail("unexpected content after </plist>");
-        return value;
+        return std::move(root_);
     }
 
   private:
@@ -75,6 +74,19 @@ class plist_reader {
     // children off the top when it closes, in one allocation of the exact size.
     plist_value::array_type item_stack_;
     plist_value::dict_type entry_stack_;
+    plist_value root_;
+
+    /// Where element() puts the value it read: the root, or a place on one of the stacks (an index,
+    /// not a reference: reading the value's children may grow the stack).
+    struct slot {
+        enum { root, item, entry } where;
+        std::size_t index;
+    };
+    [[nodiscard]] plist_value& value_at(slot s) noexcept {
+        if (s.where == slot::item) return item_stack_[s.index];
+        if (s.where == slot::entry) return entry_stack_[s.index].second;
+        return root_;
+    }
 
     /// Where the children of a container opened now start on `stack`.
     template <class Stack>
@@ -266,7 +278,8 @@ class plist_reader {
         return {};
     }
 
-    result<plist_value> element(int depth) {
+    /// Reads one value into `into`, built there in place.
+    status element(int depth, slot into) {
         if (depth > 64) return fail("nesting deeper than 64 levels");
         const std::size_t start = pos_;
         auto tag = open_tag();
@@ -275,21 +288,26 @@ class plist_reader {
         if (same(name, "true") || same(name, "false")) {
             if (!empty)
                 if (auto ok = close_tag(name); !ok) return unexpected_error(std::move(ok.error()));
-            return plist_value(plist_value::storage_type(same(name, "true")));
+            value_at(into) = plist_value(same(name, "true"));
+            return {};
         }
         if (same(name, "string")) {
-            if (empty) return plist_value(plist_value::storage_type(std::string()));
+            if (empty) return {};  // the slot holds an empty string already
             auto s = text(name);
             if (!s) return unexpected_error(std::move(s.error()));
             if (auto ok = close_tag(name); !ok) return unexpected_error(std::move(ok.error()));
-            return plist_value(plist_value::storage_type(std::move(*s)));
+            value_at(into) = plist_value(std::move(*s));
+            return {};
         }
         if (same(name, "integer")) {
             if (empty) return fail_at(start, "an empty <integer/>");
             auto s = text(name);
             if (!s) return unexpected_error(std::move(s.error()));
             if (auto ok = close_tag(name); !ok) return unexpected_error(std::move(ok.error()));
-            return integer(*s, start);
+            auto v = integer(*s, start);
+            if (!v) return unexpected_error(std::move(v.error()));
+            value_at(into) = plist_value(*v);
+            return {};
         }
         if (same(name, "array")) {
             const std::size_t base = open_children(item_stack_);
@@ -297,13 +315,13 @@ class plist_reader {
                 for (;;) {
                     if (auto ok = misc(); !ok) return unexpected_error(std::move(ok.error()));
                     if (starts("</")) break;
-                    auto item = element(depth + 1);
-                    if (!item) return item;
-                    item_stack_.push_back(std::move(*item));
+                    item_stack_.emplace_back();
+                    if (auto ok = element(depth + 1, {slot::item, item_stack_.size() - 1}); !ok) return ok;
                 }
                 if (auto ok = close_tag(name); !ok) return unexpected_error(std::move(ok.error()));
             }
-            return plist_value(plist_value::storage_type(close_children(item_stack_, base)));
+            value_at(into) = plist_value(close_children(item_stack_, base));
+            return {};
         }
         if (same(name, "dict")) {
             const std::size_t base = open_children(entry_stack_);
@@ -317,7 +335,7 @@ class plist_reader {
                     const std::size_t key_at = pos_;
                     auto key_tag = open_tag();
                     if (!key_tag) return unexpected_error(std::move(key_tag.error()));
-                    if (key_tag->first != "key") return fail_at(key_at, "expected <key> in a dict");
+                    if (!same(key_tag->first, "key")) return fail_at(key_at, "expected <key> in a dict");
                     std::string key;
                     if (!key_tag->second) {
                         auto k = text("key");
@@ -338,13 +356,13 @@ class plist_reader {
                     if (duplicate) return fail_at(key_at, "duplicate dict key \"" + key + "\"");
                     if (auto ok = misc(); !ok) return unexpected_error(std::move(ok.error()));
                     if (starts("</")) return fail_at(key_at, "missing value for key \"" + key + "\"");
-                    auto value = element(depth + 1);
-                    if (!value) return value;
-                    entry_stack_.emplace_back(std::move(key), std::move(*value));
+                    entry_stack_.emplace_back(std::move(key), plist_value());
+                    if (auto ok = element(depth + 1, {slot::entry, entry_stack_.size() - 1}); !ok) return ok;
                 }
                 if (auto ok = close_tag(name); !ok) return unexpected_error(std::move(ok.error()));
             }
-            return plist_value(plist_value::storage_type(close_children(entry_stack_, base)));
+            value_at(into) = plist_value(close_children(entry_stack_, base));
+            return {};
         }
         if (same(name, "real") || same(name, "data") || same(name, "date"))
             return make_error(errc::unrepresentable, "plist",
@@ -356,7 +374,7 @@ class plist_reader {
 
     /// plistlib's reading of <integer>: "0x"/"0X" and hex digits, else base 10 with an optional '-'
     /// (leading zeros allowed); the value must fit std::int64_t.
-    [[nodiscard]] result<plist_value> integer(std::string_view s, std::size_t at) const {
+    [[nodiscard]] result<std::int64_t> integer(std::string_view s, std::size_t at) const {
         if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
             if (s.size() == 2) return fail_at(at, "\"" + printable(s) + "\" has no hex digits");
             std::uint64_t v = 0;
@@ -366,7 +384,7 @@ class plist_reader {
                 if (v > (9223372036854775807ULL >> 4)) return fail_at(at, "integer out of range");
                 v = (v << 4) | static_cast<std::uint64_t>(h);
             }
-            return plist_value(plist_value::storage_type(static_cast<std::int64_t>(v)));
+            return static_cast<std::int64_t>(v);
         }
         std::size_t i = 0;
         const bool negative = !s.empty() && s[0] == '-';
@@ -385,7 +403,7 @@ class plist_reader {
             negative
                 ? (magnitude == 9223372036854775808ULL ? INT64_MIN : -static_cast<std::int64_t>(magnitude))
                 : static_cast<std::int64_t>(magnitude);
-        return plist_value(plist_value::storage_type(v));
+        return v;
     }
 };
 

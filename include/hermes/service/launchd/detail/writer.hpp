@@ -4,6 +4,8 @@
 // unit_writer is. plist_builder's key order and checks are the caller's to keep.
 #pragma once
 
+#include <cstddef>      // std::size_t
+#include <cstring>      // std::memcpy
 #include <string>       // std::string, std::to_string
 #include <string_view>  // std::string_view
 
@@ -18,6 +20,44 @@ namespace launchd::detail {
 enum class xml_escape : unsigned char {
     all,      ///< `& < > " '` as references (Python's html.escape)
     minimal,  ///< only what well-formedness needs (`&`, `<`, `>` after `]]`, CR)
+};
+
+/// A sink for the escapers that collects text in a stack buffer and appends it to the string a
+/// buffer at a time: a template's many short pieces cost a copy each instead of a string append each.
+/// flush() (or the destructor) writes out what is left; read the string only after that.
+template <std::size_t N = 4096>
+class buffered_sink {
+  public:
+    explicit buffered_sink(std::string& out) noexcept : out_(&out) {}
+    buffered_sink(const buffered_sink&) = delete;
+    buffered_sink& operator=(const buffered_sink&) = delete;
+    ~buffered_sink() { flush(); }
+
+    void put(char c) {
+        if (size_ == N) flush();
+        buf_[size_++] = c;
+    }
+    void put(std::string_view s) {
+        if (s.size() > N - size_) {
+            flush();
+            if (s.size() > N) {
+                out_->append(s);
+                return;
+            }
+        }
+        std::memcpy(buf_ + size_, s.data(), s.size());
+        size_ += s.size();
+    }
+    /// Appends the buffered text to the string.
+    void flush() {
+        out_->append(buf_, size_);
+        size_ = 0;
+    }
+
+  private:
+    std::string* out_;
+    std::size_t size_ = 0;
+    char buf_[N];
 };
 
 /// Appends plist XML to a string. Layout lines (blank lines, comments) are the caller's constants.
