@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <hermes/service/gateway.hpp>
 #include <hermes/service/launchd/compare.hpp>
-#include <hermes/service/launchd/detail/writer.hpp>
 #include <hermes/service/launchd/plist.hpp>
 #include <hermes/service/launchd/read.hpp>
 #include <optional>
@@ -15,14 +14,15 @@
 
 #include "support/catch.hpp"
 #include "support/corpus.hpp"
+#include "support/plain_plist_writer.hpp"
 
 namespace hs = hermes::service;
 namespace g = hermes::service::gateway;
 
 namespace {
 
-// gateway::launchd_plist as it was written on launchd::detail::plist_writer (commit 80335ad): the
-// reference for the template text, output and errors alike.
+// gateway::launchd_plist as it was written on plist_writer (support/plain_plist_writer.hpp) (commit 80335ad):
+// the reference for the template text, output and errors alike.
 hs::result<std::string> reference_launchd_plist(const g::plist_options& o) {
     using namespace hs;
     using namespace hs::gateway;
@@ -62,11 +62,11 @@ hs::result<std::string> reference_launchd_plist(const g::plist_options& o) {
     const std::string err_log = log_dir + "/gateway.error.log";
 
     std::string out;
+    using hermes_test::plain::xml_escape;
     using hs::detail::field_ref;
-    using launchd::detail::xml_escape;
     constexpr std::string_view in1 = "    ";
     constexpr std::string_view in2 = "        ";
-    launchd::detail::plist_writer w(out);
+    hermes_test::plain::plist_writer w(out);
     w.begin();
     w.key(in1, "Label");
     if (auto ok = w.string(in1, label, "Label", xml_escape::minimal); !ok)
@@ -194,10 +194,10 @@ hs::result<std::string> xml_text(std::string_view value, bool quotes) {
 template <bool Bytewise>
 hs::result<std::string> xml_chardata(std::string_view value) {
     std::string out;
-    hs::launchd::detail::buffered_sink<8> sink(out);  // a tiny buffer: every flush path is taken
+    hs::detail::basic_buffer_sink<8> sink(out);  // a tiny buffer: every flush path is taken
     if (auto ok = hs::detail::put_xml_chardata<Bytewise>(sink, value, "v"); !ok)
         return hs::unexpected_error(std::move(ok.error()));
-    sink.flush();
+    sink.finish();
     return out;
 }
 

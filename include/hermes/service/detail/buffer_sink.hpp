@@ -14,17 +14,18 @@ namespace hermes::service {
 inline namespace HERMES_SERVICE_ABI_NAMESPACE {
 namespace detail {
 
-/// Appends to `out` as string_sink does, through a stack buffer that is flushed to `out` in large
-/// appends (one size/capacity update per kilobyte instead of per piece). `out` holds the bytes plain
-/// appends would have left once finish() ran or the sink is gone, also after an error.
-class buffer_sink {
+/// Appends to `out` as string_sink does, through a stack buffer of `Capacity` bytes that is flushed to
+/// `out` in large appends (one size/capacity update per buffer instead of per piece). `out` holds the
+/// bytes plain appends would have left once finish() ran or the sink is gone, also after an error.
+template <std::size_t Capacity>
+class basic_buffer_sink {
   public:
-    static constexpr std::size_t capacity = 1024;
+    static constexpr std::size_t capacity = Capacity;
 
-    explicit buffer_sink(std::string& out) noexcept : out_(&out) {}
-    buffer_sink(const buffer_sink&) = delete;
-    buffer_sink& operator=(const buffer_sink&) = delete;
-    ~buffer_sink() { finish(); }
+    explicit basic_buffer_sink(std::string& out) noexcept : out_(&out) {}
+    basic_buffer_sink(const basic_buffer_sink&) = delete;
+    basic_buffer_sink& operator=(const basic_buffer_sink&) = delete;
+    ~basic_buffer_sink() { finish(); }
 
     /// Appends one byte.
     void put(char c) {
@@ -69,6 +70,9 @@ class buffer_sink {
     std::size_t used_ = 0;
     char buf_[capacity];
 };
+
+/// The unit writers' sink: a kilobyte holds most directives' pieces between two flushes.
+using buffer_sink = basic_buffer_sink<1024>;
 
 }  // namespace detail
 }  // namespace HERMES_SERVICE_ABI_NAMESPACE

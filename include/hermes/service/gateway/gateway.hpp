@@ -15,14 +15,15 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
-#include "../detail/config.hpp"          // HERMES_SERVICE_ABI_NAMESPACE
-#include "../detail/sha256.hpp"          // detail::sha256_hex, for the foreign-home suffix
-#include "../detail/utf8.hpp"            // detail::decode_utf8, for Python's repr()
-#include "../error.hpp"                  // result, make_error
-#include "../launchd/detail/writer.hpp"  // put_xml_text, put_xml_chardata (through escape.hpp)
-#include "../launchd/plist.hpp"          // launchd::detail::check_label, check_plist_path
-#include "../paths.hpp"                  // lexically_normal, check_anchor_path, stable_service_working_dir
-#include "../systemd/unit.hpp"           // systemd::detail::unit_writer and the directive enums
+#include "../detail/buffer_sink.hpp"  // basic_buffer_sink, the plist template's sink
+#include "../detail/config.hpp"       // HERMES_SERVICE_ABI_NAMESPACE
+#include "../detail/escape.hpp"       // put_xml_text, put_xml_chardata
+#include "../detail/sha256.hpp"       // detail::sha256_hex, for the foreign-home suffix
+#include "../detail/utf8.hpp"         // detail::decode_utf8, for Python's repr()
+#include "../error.hpp"               // result, make_error
+#include "../launchd/plist.hpp"       // launchd::detail::check_label, check_plist_path
+#include "../paths.hpp"               // lexically_normal, check_anchor_path, stable_service_working_dir
+#include "../systemd/unit.hpp"        // systemd::detail::unit_writer and the directive enums
 
 namespace hermes::service {
 inline namespace HERMES_SERVICE_ABI_NAMESPACE {
@@ -882,9 +883,9 @@ inline constexpr std::string_view throttle_comment[] = {
     out.reserve(estimate + estimate / 4);
 
     // The template, cut where a value goes. ProgramArguments are escaped as html.escape does, the other
-    // strings with only the references XML needs (see launchd::detail::xml_escape).
+    // strings with only the references XML needs (Python's html.escape and plistlib's writer).
     using hermes::service::detail::field_ref;
-    launchd::detail::buffered_sink<> sink(out);
+    hermes::service::detail::basic_buffer_sink<4096> sink(out);  // the whole plist in one or two flushes
     const auto text = [&sink](std::string_view value, const field_ref& field) {
         return hermes::service::detail::put_xml_chardata(sink, value, field);
     };
@@ -985,7 +986,7 @@ inline constexpr std::string_view throttle_comment[] = {
     sink.put(
         "</string>\n"
         "</dict>\n</plist>\n");
-    sink.flush();
+    sink.finish();
     return {};
 }
 

@@ -1,63 +1,20 @@
 // SPDX-License-Identifier: MIT
-// A plist written straight into a string in call order, every string through one of the two XML
-// grammars of detail/escape.hpp: for callers with a fixed layout (the gateway), as systemd's
-// unit_writer is. plist_builder's key order and checks are the caller's to keep.
+// The plist writer gateway::launchd_plist was written with before its template text (commit 80335ad):
+// strings in call order, each through one of the two XML grammars of detail/escape.hpp. Kept here, out
+// of the library, as the reference tests/plist_fast_paths.cpp compares the template text against.
 #pragma once
 
-#include <cstddef>      // std::size_t
-#include <cstring>      // std::memcpy
-#include <string>       // std::string, std::to_string
-#include <string_view>  // std::string_view
+#include <cstddef>                           // std::size_t
+#include <hermes/service/detail/escape.hpp>  // put_xml_text, put_xml_chardata, field_ref, status
+#include <string>                            // std::string, std::to_string
+#include <string_view>                       // std::string_view
 
-#include "../../detail/config.hpp"  // HERMES_SERVICE_ABI_NAMESPACE
-#include "../../detail/escape.hpp"  // put_xml_text, put_xml_chardata, field_ref, status
-
-namespace hermes::service {
-inline namespace HERMES_SERVICE_ABI_NAMESPACE {
-namespace launchd::detail {
+namespace hermes_test::plain {
 
 /// How a plist string is escaped.
 enum class xml_escape : unsigned char {
     all,      ///< `& < > " '` as references (Python's html.escape)
     minimal,  ///< only what well-formedness needs (`&`, `<`, `>` after `]]`, CR)
-};
-
-/// A sink for the escapers that collects text in a stack buffer and appends it to the string a
-/// buffer at a time: a template's many short pieces cost a copy each instead of a string append each.
-/// flush() (or the destructor) writes out what is left; read the string only after that.
-template <std::size_t N = 4096>
-class buffered_sink {
-  public:
-    explicit buffered_sink(std::string& out) noexcept : out_(&out) {}
-    buffered_sink(const buffered_sink&) = delete;
-    buffered_sink& operator=(const buffered_sink&) = delete;
-    ~buffered_sink() { flush(); }
-
-    void put(char c) {
-        if (size_ == N) flush();
-        buf_[size_++] = c;
-    }
-    void put(std::string_view s) {
-        if (s.size() > N - size_) {
-            flush();
-            if (s.size() > N) {
-                out_->append(s);
-                return;
-            }
-        }
-        std::memcpy(buf_ + size_, s.data(), s.size());
-        size_ += s.size();
-    }
-    /// Appends the buffered text to the string.
-    void flush() {
-        out_->append(buf_, size_);
-        size_ = 0;
-    }
-
-  private:
-    std::string* out_;
-    std::size_t size_ = 0;
-    char buf_[N];
 };
 
 /// Appends plist XML to a string. Layout lines (blank lines, comments) are the caller's constants.
@@ -121,6 +78,4 @@ class plist_writer {
     hermes::service::detail::string_sink sink_;
 };
 
-}  // namespace launchd::detail
-}  // namespace HERMES_SERVICE_ABI_NAMESPACE
-}  // namespace hermes::service
+}  // namespace hermes_test::plain
