@@ -5,7 +5,8 @@
 // then divide the "totals:" (Ir) line of the output file by the number of calls (1000 by default).
 // Each operation runs once un-instrumented (warm-up), then `calls` times with instrumentation on.
 // Operations: unit, unit_into, unit_options, plist, build, current, current_crlf, stale, parse_unit,
-// split20 (split_command_line of the benchmark's 20-word line), parse_plist (the gateway plist).
+// split20 (split_command_line of the benchmark's 20-word line), parse_plist (the gateway plist),
+// compare_crlf, compare_stale (systemd::compare_units of the current_crlf and stale pairs, default options).
 #include <valgrind/callgrind.h>
 
 #include <cstdio>   // std::fprintf
@@ -98,6 +99,10 @@ int main(int argc, char** argv) {
         run([&] { sink = hs::systemd_unit_is_current(stale, unit); }, calls);
     } else if (op == "parse_unit") {
         run([&] { sink = hs::systemd::parse_unit(unit)->entries().size(); }, calls);
+    } else if (op == "compare_crlf") {  // systemd::compare_units, default options: layout + RestartSteps=
+        run([&] { sink = hs::systemd::compare_units(crlf, unit).size(); }, calls);
+    } else if (op == "compare_stale") {  // systemd::compare_units, default options: one changed value
+        run([&] { sink = hs::systemd::compare_units(stale, unit).size(); }, calls);
     } else if (op == "split20") {
         // The 20-argument line of hermes_service_bench's split_command_line benchmark.
         const std::vector<std::string> args = {"/usr/bin/python3",
