@@ -283,6 +283,21 @@ void systemd_unit_is_current(benchmark::State& state, const std::string& install
     }
 }
 
+/// systemd::compare_units (default options) of an installed unit against unit_1k(): `changes` is the
+/// number of directive changes it must find.
+void compare_units(benchmark::State& state, const std::string& installed, std::size_t changes) {
+    const std::string& generated = unit_1k();
+    if (hs::systemd::compare_units(installed, generated).size() != changes) {
+        std::fprintf(stderr, "compare_units gave the wrong answer\n");
+        std::abort();
+    }
+    allocation_scope scope{state, installed.size() + generated.size()};
+    for (auto _ : state) {
+        auto diff = hs::systemd::compare_units(installed, generated);
+        benchmark::DoNotOptimize(diff);
+    }
+}
+
 void launchd_plist_is_current(benchmark::State& state) {
     const std::string plist = value_or_die(gw::launchd_plist(plist_options()), "launchd_plist");
     if (!hs::launchd_plist_is_current(plist, plist)) std::abort();
@@ -455,6 +470,12 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("refresh/systemd_unit_is_current/1KiB/stale", [](benchmark::State& s) {
         systemd_unit_is_current(s, unit_1k_stale(), false);
     });
+    // compare_units of two ~1.5 KiB units: equal but for layout (CRLF, trailing spaces) and one
+    // directive the installed unit has more (RestartSteps=; not ignored here), and one changed value.
+    benchmark::RegisterBenchmark("systemd/compare_units/1KiB/crlf+optional",
+                                 [](benchmark::State& s) { compare_units(s, unit_1k_crlf(), 1); });
+    benchmark::RegisterBenchmark("systemd/compare_units/1KiB/stale",
+                                 [](benchmark::State& s) { compare_units(s, unit_1k_stale(), 1); });
     benchmark::RegisterBenchmark("refresh/launchd_plist_is_current", launchd_plist_is_current);
     benchmark::RegisterBenchmark("systemd/parse_unit/gateway_user_unit", parse_unit);
     benchmark::RegisterBenchmark("systemd/split_command_line/20_args", split_command_line);

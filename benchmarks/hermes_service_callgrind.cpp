@@ -7,7 +7,8 @@
 // Operations: unit, unit_into, unit_options, plist, build, current, current_crlf, stale, parse_unit,
 // split20 (split_command_line of the benchmark's 20-word line), parse_plist (the gateway plist),
 // plist_into (launchd_plist into a reused string), plist_current (launchd_plist_is_current of the
-// gateway plist against itself re-indented with tabs: parses both and compares).
+// gateway plist against itself re-indented with tabs: parses both and compares),
+// compare_crlf, compare_stale (systemd::compare_units of the current_crlf and stale pairs, default options).
 // Writers of writer_inputs.hpp: s6_build, runit_build, openrc_build, cmd_build, task_build, task_utf16.
 #include <valgrind/callgrind.h>
 
@@ -130,6 +131,10 @@ int main(int argc, char** argv) {
         run([&] { sink = hs::systemd_unit_is_current(stale, unit); }, calls);
     } else if (op == "parse_unit") {
         run([&] { sink = hs::systemd::parse_unit(unit)->entries().size(); }, calls);
+    } else if (op == "compare_crlf") {  // systemd::compare_units, default options: layout + RestartSteps=
+        run([&] { sink = hs::systemd::compare_units(crlf, unit).size(); }, calls);
+    } else if (op == "compare_stale") {  // systemd::compare_units, default options: one changed value
+        run([&] { sink = hs::systemd::compare_units(stale, unit).size(); }, calls);
     } else if (op == "split20") {
         // The 20-argument line of hermes_service_bench's split_command_line benchmark.
         const std::vector<std::string> args = {"/usr/bin/python3",

@@ -83,7 +83,9 @@ void for_each_kept_path_segment(std::string_view value, Keep&& keep) {
 /// unit has; values as written, so an installer prints "old -> new").
 [[nodiscard]] inline std::vector<directive_change> systemd_unit_diff(std::string_view installed,
                                                                      std::string_view generated) {
-    return systemd::compare_units(installed, generated, gateway_unit_compare_options());
+    // Built once: the options are constant, and building them costs two strings and a std::function.
+    static const systemd::compare_options options = gateway_unit_compare_options();
+    return systemd::compare_units(installed, generated, options);
 }
 
 /// True exactly when systemd_unit_diff() is empty: the units differ at most in layout (quoting,

@@ -102,91 +102,70 @@ class unit_file {
     std::vector<std::string> warnings_;
 };
 
-/// Parses unit text as systemd 252 does: comments (`#`, `;`) skipped even inside continuations,
-/// an odd number of trailing backslashes joins the next line (the backslash becomes a space),
-/// whitespace around keys and values trimmed (conf-parser's config_parse and parse_line). Fails where
-/// systemd refuses the whole file: a line longer than 1 MiB, a bad section header, a line that is not
-/// UTF-8 (systemd's utf8_is_valid, which also refuses non-characters such as U+FFFE).
-[[nodiscard]] inline result<unit_file> parse_unit(std::string_view text) {
-    unit_file file;
-    std::size_t current = 0;  // index of the current section in file.sections_
+namespace detail {
+
+/// "line N", the field of a reader error or warning (built on those paths only).
+[[nodiscard]] inline std::string line_field(std::size_t line) { return "line " + std::to_string(line); }
+
+/// The line reader behind parse_unit and compare_units (conf-parser's config_parse and parse_line):
+/// comments (`#`, `;`) skipped even inside continuations, an odd number of trailing backslashes
+/// joins the next line (the backslash becomes a space), whitespace around keys and values trimmed;
+/// a leading BOM skipped. Reports to `sink`:
+///   sink.header(name, line, in_text)           a valid `[name]` header
+///   sink.assignment(key, value, line, in_text) a `Key=value` inside a section
+///   sink.ignored(line, why)                    a line systemd ignores with a warning (why: ": ...")
+/// `in_text` is true when the views point into `text`; false when they point into the joined
+/// continuation, which the next line overwrites. Fails where systemd refuses the whole file.
+template <class Sink>
+[[nodiscard]] status read_unit(std::string_view text, Sink& sink) {
     bool have_section = false;
-    // Headers are found by a scan of the few sections; past `few` a set keeps a repeated header from
-    // costing a scan of all.
-    constexpr std::size_t few = 16;
-    std::map<std::string, std::size_t, std::less<>> section_index;  // copies: sections_ may reallocate
-    const auto find_section = [&](std::string_view name) -> std::size_t {
-        if (file.sections_.size() <= few) {
-            for (std::size_t i = 0; i < file.sections_.size(); ++i)
-                if (file.sections_[i] == name) return i;
-            return file.sections_.size();
-        }
-        const auto it = section_index.find(name);
-        return it != section_index.end() ? it->second : file.sections_.size();
-    };
-    const auto where = [](std::size_t line) { return "line " + std::to_string(line); };
+    // A text with no byte >= 0x80 holds no invalid UTF-8: one scan of the whole text spares one per line.
+    const bool ascii = find_stop<byte_class::non_ascii>(text, 0) == text.size();
     // One logical line (continuations joined): a header, an assignment, or something ignored.
-    const auto process = [&](std::string_view logical, std::size_t line) -> detail::status {
-        const std::string_view l = detail::strip(logical);
+    const auto process = [&](std::string_view logical, std::size_t line, bool in_text) -> status {
+        const std::string_view l = strip(logical);
         if (l.empty()) return {};
-        if (const std::size_t bad = detail::find_invalid_unit_utf8(l); bad != std::string_view::npos) {
+        if (const std::size_t bad = ascii ? std::string_view::npos : find_invalid_unit_utf8(l);
+            bad != std::string_view::npos) {
             // conf-parser's parse_line logs "ignoring assignment" but returns -EINVAL: the unit fails to
             // load.
-            return detail::unit_utf8_error(where(line), l, bad, "; systemd refuses to load the unit");
+            return unit_utf8_error(line_field(line), l, bad, "; systemd refuses to load the unit");
         }
         if (l.front() == '[') {
             bool safe = l.size() >= 2 && l.back() == ']';
             for (std::size_t i = 1; safe && i + 1 < l.size(); ++i)
-                safe = !detail::is_control(static_cast<unsigned char>(l[i])) && l[i] != '"' && l[i] != '\'' &&
+                safe = !is_control(static_cast<unsigned char>(l[i])) && l[i] != '"' && l[i] != '\'' &&
                        l[i] != '\\';
             if (!safe)
-                return make_error(errc::parse_error, where(line),
-                                  "invalid section header \"" + detail::printable(l) +
-                                      "\" (a header must be the whole line)");
-            const std::string_view name = l.substr(1, l.size() - 2);
-            current = find_section(name);
+                return make_error(
+                    errc::parse_error, line_field(line),
+                    "invalid section header \"" + printable(l) + "\" (a header must be the whole line)");
             have_section = true;
-            if (current == file.sections_.size()) {
-                file.sections_.emplace_back(name);
-                if (file.sections_.size() == few + 1) {  // from now on through the set
-                    for (std::size_t i = 0; i < file.sections_.size(); ++i)
-                        section_index.emplace(file.sections_[i], i);
-                } else if (file.sections_.size() > few + 1) {
-                    section_index.emplace(file.sections_.back(), current);
-                }
-            }
+            sink.header(l.substr(1, l.size() - 2), line, in_text);
         } else if (l.front() == '.') {
-            file.warnings_.push_back(where(line) + ": '.include' is not supported, ignored");
+            sink.ignored(line, ": '.include' is not supported, ignored");
         } else if (const std::size_t eq = l.find('='); eq == std::string_view::npos) {
-            file.warnings_.push_back(where(line) + ": missing '=', ignored");
+            sink.ignored(line, ": missing '=', ignored");
         } else if (!have_section) {
-            file.warnings_.push_back(where(line) + ": assignment outside of a section, ignored");
+            sink.ignored(line, ": assignment outside of a section, ignored");
         } else if (eq == 0) {
-            file.warnings_.push_back(where(line) + ": missing key name before '=', ignored");
+            sink.ignored(line, ": missing key name before '=', ignored");
         } else {
-            unit_entry& e = file.entries_.emplace_back();  // filled in place: no temporaries to move
-            e.section = file.sections_[current];
-            e.key = detail::strip(l.substr(0, eq));
-            e.value = detail::strip(l.substr(eq + 1));
-            e.line = line;
+            sink.assignment(strip(l.substr(0, eq)), strip(l.substr(eq + 1)), line, in_text);
         }
         return {};
     };
-    // One allocation for the entry table: at most one entry per line.
-    std::size_t lines = 1;
-    for (std::size_t at = text.find('\n'); at != std::string_view::npos; at = text.find('\n', at + 1))
-        ++lines;
-    file.entries_.reserve(lines);
     std::string continuation;  // only used while a line continues
     bool continuing = false;
     std::size_t start_line = 0;
     std::size_t pos = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
     for (std::size_t line_no = 1; pos < text.size(); ++line_no) {
-        const std::string_view raw = detail::next_line(text, pos);
-        if (raw.size() >= detail::max_line_length)
-            return make_error(errc::parse_error, where(line_no), "is longer than systemd's 1 MiB line limit");
+        const std::string_view raw = next_line(text, pos);
+        if (raw.size() >= max_line_length)
+            return make_error(errc::parse_error, line_field(line_no),
+                              "is longer than systemd's 1 MiB line limit");
         std::string_view first = raw;
-        while (!first.empty() && detail::is_unit_space(first.front())) first.remove_prefix(1);
+        while (!first.empty() && is_unit_space(first.front())) first.remove_prefix(1);
         if (!first.empty() && (first.front() == '#' || first.front() == ';'))
             continue;  // even mid-continuation
         if (!continuing) start_line = line_no;
@@ -195,12 +174,12 @@ class unit_file {
         std::size_t run = 0;
         while (run < raw.size() && raw[raw.size() - 1 - run] == '\\') ++run;
         if (!continuing && run % 2 == 0) {  // the common case: a whole logical line, read in place
-            if (auto ok = process(raw, start_line); !ok) return unexpected_error(std::move(ok.error()));
+            if (auto ok = process(raw, start_line, true); !ok) return ok;
             continue;
         }
         continuation.append(raw);
-        if (continuation.size() >= detail::max_line_length)
-            return make_error(errc::parse_error, where(start_line),
+        if (continuation.size() >= max_line_length)
+            return make_error(errc::parse_error, line_field(start_line),
                               "the continued line is longer than systemd's 1 MiB line limit");
         if (run % 2 == 1) {  // an odd number of trailing backslashes: the last becomes a space
             continuation.back() = ' ';
@@ -208,11 +187,66 @@ class unit_file {
             continue;
         }
         continuing = false;
-        if (auto ok = process(continuation, start_line); !ok) return unexpected_error(std::move(ok.error()));
+        if (auto ok = process(continuation, start_line, false); !ok) return ok;
         continuation.clear();
     }
     if (continuing)  // a trailing backslash on the last line is harmless
-        if (auto ok = process(continuation, start_line); !ok) return unexpected_error(std::move(ok.error()));
+        return process(continuation, start_line, false);
+    return {};
+}
+
+/// Fills a unit_file's tables from read_unit's reports (parse_unit's sink).
+struct unit_file_sink {
+    std::vector<std::string>& sections;
+    std::vector<unit_entry>& entries;
+    std::vector<std::string>& warnings;
+    std::size_t current = 0;  // index of the current section in file.sections_
+    // Headers are found by a scan of the few sections; past `few` a set keeps a repeated header
+    // from costing a scan of all.
+    static constexpr std::size_t few = 16;
+    std::map<std::string, std::size_t, std::less<>> section_index{};  // copies: sections_ may reallocate
+
+    void header(std::string_view name, std::size_t /*line*/, bool /*in_text*/) {
+        current = sections.size();
+        if (sections.size() <= few) {
+            for (std::size_t i = 0; i < sections.size(); ++i)
+                if (sections[i] == name) current = i;  // names are distinct: at most one matches
+        } else if (const auto it = section_index.find(name); it != section_index.end()) {
+            current = it->second;
+        }
+        if (current != sections.size()) return;
+        sections.emplace_back(name);
+        if (sections.size() == few + 1) {  // from now on through the set
+            for (std::size_t i = 0; i < sections.size(); ++i) section_index.emplace(sections[i], i);
+        } else if (sections.size() > few + 1) {
+            section_index.emplace(sections.back(), current);
+        }
+    }
+    void assignment(std::string_view key, std::string_view value, std::size_t line, bool /*in_text*/) {
+        // Constructed in place from the views (cheaper than assigning into empty strings).
+        entries.push_back(unit_entry{sections[current], std::string(key), std::string(value), line});
+    }
+    void ignored(std::size_t line, std::string_view why) { warnings.push_back(line_field(line).append(why)); }
+};
+
+}  // namespace detail
+
+/// Parses unit text as systemd 252 does: comments (`#`, `;`) skipped even inside continuations,
+/// an odd number of trailing backslashes joins the next line (the backslash becomes a space),
+/// whitespace around keys and values trimmed (conf-parser's config_parse and parse_line). Fails where
+/// systemd refuses the whole file: a line longer than 1 MiB, a bad section header, a line that is not
+/// UTF-8 (systemd's utf8_is_valid, which also refuses non-characters such as U+FFFE).
+[[nodiscard]] inline result<unit_file> parse_unit(std::string_view text) {
+    unit_file file;
+    // One allocation for the entry table (at most one entry per line) and one for the section list
+    // (most units have at most four sections).
+    std::size_t lines = 1;
+    for (std::size_t at = text.find('\n'); at != std::string_view::npos; at = text.find('\n', at + 1))
+        ++lines;
+    file.entries_.reserve(lines);
+    file.sections_.reserve(4);
+    detail::unit_file_sink sink{file.sections_, file.entries_, file.warnings_};
+    if (auto ok = detail::read_unit(text, sink); !ok) return unexpected_error(std::move(ok.error()));
     return file;
 }
 
