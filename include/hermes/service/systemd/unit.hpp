@@ -336,10 +336,13 @@ status put_command_line(Sink& sink, std::string_view key, const Argv& argv,
 /// unit_builder::build() writes it, with no directive list in between (no allocation beyond the
 /// output's). For callers with a fixed layout (the gateway); unit_builder's ordering, deduplication and
 /// whole-unit checks (one ExecStart=, distinct Environment= names, non-empty argv) are theirs to keep.
-class unit_writer {
+/// A class template only so that its members are compiled where a writer is used (issue 9); use it
+/// through the unit_writer alias.
+template <class Tag>
+class basic_unit_writer {
   public:
     /// Appends to `out`, which holds the text written once finish() ran or the writer is gone.
-    explicit unit_writer(std::string& out) : sink_(out) {}
+    explicit basic_unit_writer(std::string& out) : sink_(out) {}
 
     /// Cuts `out` to the text written; call before reading `out` while the writer lives.
     void finish() { sink_.finish(); }
@@ -469,6 +472,11 @@ class unit_writer {
     buffer_sink sink_;
     bool first_ = true;
 };
+
+/// basic_unit_writer's only argument.
+struct unit_writer_tag;
+/// The streaming unit writer (see basic_unit_writer).
+using unit_writer = basic_unit_writer<unit_writer_tag>;
 
 }  // namespace detail
 
