@@ -163,6 +163,8 @@ void require_same_plist(const g::plist_options& o, std::string& reused) {
     } else {
         REQUIRE(fast.error() == plain.error());
         REQUIRE(into.error() == plain.error());
+        REQUIRE(reused.empty());  // never a partial plist, even where the error comes late
+        reused = "left over from an earlier call";
     }
 }
 
@@ -172,7 +174,7 @@ std::string random_text(std::mt19937& rng, std::size_t max_size) {
         "&<>\"']]\r\n\t\x01\x7F\xC3\xA9\xEF\xBF\xBE\xEF\xBF\xBF\xF0\x9F\x98\x80/. :";
     std::string s(rng() % (max_size + 1), 'a');
     for (char& c : s) {
-        const unsigned r = static_cast<unsigned>(rng() % 8);
+        const auto r = static_cast<unsigned>(rng() % 8);
         if (r < 3)
             c = interesting[rng() % interesting.size()];
         else if (r < 4)

@@ -177,7 +177,8 @@ TEST_CASE("render: the 32-byte scan step agrees with the bytewise reference", "[
     // Every hostile value placed at every offset of a long clean run, so it lands in each lane of a step.
     const std::string clean(80, 'a');
     for (const std::string& v : hermes_test::hostile_arguments())
-        for (std::size_t at = 0; at <= 40; at += 3) inputs.push_back(clean.substr(0, at) + v + clean);
+        for (std::size_t at = 0; at <= 40; at += 3)
+            inputs.push_back(clean.substr(0, at).append(v).append(clean));
     std::mt19937 rng(1432);
     const std::string alphabet = "abc/%$\"\\' <&]\x7F\x01\n\t\xC3\xA9\x80";
     for (int i = 0; i < 400; ++i) {

@@ -80,7 +80,7 @@ class value_source {
                                                         "]]>",
                                                         "abcdefghijklmnop",
                                                         "C:\\Users\\x",
-                                                        "\\\\srv\\share"};
+                                                        R"(\\srv\share)"};
         std::string s;
         const std::size_t len = std::uniform_int_distribution<std::size_t>(0, max_len)(rng_);
         const bool plain = std::uniform_int_distribution<int>(0, 3)(rng_) == 0;
@@ -100,13 +100,13 @@ class value_source {
 std::vector<std::string> corpus_values() {
     std::vector<std::string> v = hermes_test::hostile_environment_values();
     for (const auto& p : hermes_test::hostile_paths()) v.push_back(p);
-    v.push_back(std::string("nul\0inside", 10));
+    v.emplace_back("nul\0inside", 10);
     v.push_back(std::string(200, 'x') + "\"" + std::string(100, '\\'));
-    v.push_back("C:\\Program Files\\App\\app.exe");
-    v.push_back("C:\\dir\\");
-    v.push_back("\\\\server\\share\\a b\\c%d");
-    v.push_back("ctrl\x1az");
-    v.push_back("trail\\\\");
+    v.emplace_back(R"(C:\Program Files\App\app.exe)");
+    v.emplace_back("C:\\dir\\");
+    v.emplace_back(R"(\\server\share\a b\c%d)");
+    v.emplace_back("ctrl\x1az");
+    v.emplace_back("trail\\\\");
     return v;
 }
 

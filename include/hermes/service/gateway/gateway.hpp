@@ -602,10 +602,6 @@ class stack_string {
     std::string heap_;
 };
 
-}  // namespace detail
-
-namespace detail {
-
 /// The gateway unit's fixed lines as text, so they are written without being re-validated per call.
 /// Each equals what the validating unit_writer calls write (tests/render_fast_paths.cpp compares them).
 namespace unit_text {
@@ -641,11 +637,8 @@ inline constexpr std::string_view output_and_install_system =
     "WantedBy=multi-user.target\n";
 }  // namespace unit_text
 
-}  // namespace detail
-
-/// Renders the gateway's systemd unit into `out` (its contents replaced, its capacity reused): the text
-/// systemd_unit(o) returns, with no allocation when `out` is already large enough.
-[[nodiscard]] inline result<void> systemd_unit(const unit_options& o, std::string& out) {
+/// systemd_unit(o, out)'s writing; on an error `out` holds the text written so far.
+[[nodiscard]] inline result<void> write_systemd_unit(const unit_options& o, std::string& out) {
     out.clear();
     const bool system = o.scope == scope::system;
     if (system && !o.identity)
@@ -736,6 +729,18 @@ inline constexpr std::string_view output_and_install_system =
                             : detail::unit_text::output_and_install_user);
     return {};
 }
+}  // namespace detail
+
+/// Renders the gateway's systemd unit into `out` (its contents replaced, its capacity reused): the text
+/// systemd_unit(o) returns, with no allocation when `out` is already large enough; empty after an error
+/// (never a partial text).
+[[nodiscard]] inline result<void> systemd_unit(const unit_options& o, std::string& out) {
+    if (auto ok = detail::write_systemd_unit(o, out); !ok) {
+        out.clear();  // the writer stopped at the bad value: nothing half-written reaches the caller
+        return ok;
+    }
+    return {};
+}
 
 /// Renders the gateway's systemd unit: upstream version B's bytes for every input upstream renders
 /// validly; a value upstream would write wrong (a `%`, `"` or `\` it leaves raw, a control character)
@@ -808,11 +813,9 @@ inline constexpr std::string_view throttle_comment[] = {
 
 }  // namespace detail
 
-/// Renders the gateway's launchd plist into `out` (its contents replaced, its capacity reused): the text
-/// launchd_plist(o) returns, with no allocation when `out` is already large enough. Written as
-/// upstream's template text with the values escaped into place; the checks and their order are
-/// plist_builder's for these keys, so the errors are the same.
-[[nodiscard]] inline result<void> launchd_plist(const plist_options& o, std::string& out) {
+namespace detail {
+/// launchd_plist(o, out)'s writing; on an error `out` holds the text written so far.
+[[nodiscard]] inline result<void> write_launchd_plist(const plist_options& o, std::string& out) {
     out.clear();
     if (auto ok = check_anchor_path(o.hermes_home, "HERMES_HOME"); !ok) return ok;
     std::string normal_home;  // only when o.hermes_home is not lexically normal already
@@ -987,6 +990,19 @@ inline constexpr std::string_view throttle_comment[] = {
         "</string>\n"
         "</dict>\n</plist>\n");
     sink.finish();
+    return {};
+}
+}  // namespace detail
+
+/// Renders the gateway's launchd plist into `out` (its contents replaced, its capacity reused): the text
+/// launchd_plist(o) returns, with no allocation when `out` is already large enough; empty after an error
+/// (never a partial text). Written as upstream's template text with the values escaped into place; the
+/// checks and their order are plist_builder's for these keys, so the errors are the same.
+[[nodiscard]] inline result<void> launchd_plist(const plist_options& o, std::string& out) {
+    if (auto ok = detail::write_launchd_plist(o, out); !ok) {
+        out.clear();  // the writer stopped at the bad value: nothing half-written reaches the caller
+        return ok;
+    }
     return {};
 }
 

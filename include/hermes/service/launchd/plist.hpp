@@ -156,6 +156,10 @@ class basic_plist_builder {
     /// An agent by default; UserName/GroupName need job_kind::daemon.
     explicit basic_plist_builder(job_kind kind = job_kind::agent) : kind_(kind) {}
 
+    // Each setter below moves its argument into a member; the members' types depend on Tag, so
+    // clang-tidy cannot see the move and takes the by-value parameters for copies.
+    // NOLINTBEGIN(performance-unnecessary-value-param)
+
     /// Label (required): reverse-DNS, also the file name `<Label>.plist`.
     plist_builder& label(std::string value) {
         label_ = std::move(value);
@@ -276,6 +280,7 @@ class basic_plist_builder {
         group_name_ = std::move(name);
         return *this;
     }
+    // NOLINTEND(performance-unnecessary-value-param)
 
     /// Any key without a typed setter (a second set() of it replaces the value), written after the
     /// typed keys. At build(): errc::not_allowed for a key a typed setter owns (the error names it).

@@ -181,12 +181,13 @@ inline void read_directives(std::string_view text, unit_directives& out) {
 
 /// A cheap hash of (section, family); collisions are settled by comparing the names.
 [[nodiscard]] constexpr std::size_t family_hash(std::string_view section, std::string_view family) noexcept {
-    std::size_t h = section.size() * 0x9E3779B1u + family.size() * 0x85EBCA77u;
-    if (!section.empty()) h += static_cast<unsigned char>(section.front()) * 0xC2B2AE3Du;
+    using z = std::size_t;  // every product in size_t: the hash mixes in the full width
+    std::size_t h = section.size() * z{0x9E3779B1U} + family.size() * z{0x85EBCA77U};
+    if (!section.empty()) h += z{static_cast<unsigned char>(section.front())} * z{0xC2B2AE3DU};
     if (!family.empty()) {
-        h ^= static_cast<unsigned char>(family.front()) * 0x27D4EB2Fu;
-        h += static_cast<unsigned char>(family[family.size() / 2]) * 0x165667B1u;
-        h ^= static_cast<unsigned char>(family.back()) * 0x9E3779B9u + (h >> 7);
+        h ^= z{static_cast<unsigned char>(family.front())} * z{0x27D4EB2FU};
+        h += z{static_cast<unsigned char>(family[family.size() / 2])} * z{0x165667B1U};
+        h ^= z{static_cast<unsigned char>(family.back())} * z{0x9E3779B9U} + (h >> 7);
     }
     return h;
 }

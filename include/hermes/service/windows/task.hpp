@@ -141,7 +141,7 @@ using namespace hermes::service::detail;
     // At most two bytes per input byte (a 4-byte sequence gives two units, 4 bytes): written through a
     // cursor into storage sized for that, then trimmed.
     std::string out(2 + 2 * utf8.size(), '\0');
-    char* at = &out[0];
+    char* at = out.data();
     *at++ = '\xFF';
     *at++ = '\xFE';
     const auto put_unit = [&at](unsigned unit) {
