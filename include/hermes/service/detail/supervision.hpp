@@ -9,7 +9,7 @@
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
-#include <utility>      // std::move
+#include <utility>      // std::move, std::pair
 #include <vector>       // std::vector
 
 #include "../error.hpp"  // result, make_error
@@ -63,6 +63,25 @@ struct finish_action {
     if (code < 0 || code > 255)
         return make_error(errc::out_of_range, std::string(key),
                           std::to_string(code) + " is not an exit status (0..255)");
+    return {};
+}
+
+/// Calls `put(name, value, field)` for each variable in order, PATH last: a supervisor's run script looks
+/// up every later command on the PATH in effect. Names are unique (the builders check); stops at the
+/// first error. Shared by the s6 (execline `export`) and runit (sh `export`) run scripts.
+template <class Put>
+[[nodiscard]] status put_environment_path_last(
+    const std::vector<std::pair<std::string, std::string>>& environment, Put&& put) {
+    const std::pair<std::string, std::string>* path = nullptr;
+    for (const auto& variable : environment) {
+        if (std::string_view(variable.first) == "PATH") {
+            path = &variable;
+            continue;
+        }
+        if (auto ok = put(variable.first, variable.second, field_ref("environment", variable.first)); !ok)
+            return ok;
+    }
+    if (path != nullptr) return put(path->first, path->second, field_ref("environment", path->first));
     return {};
 }
 

@@ -177,20 +177,8 @@ class service_builder {
             if (auto ok = put_export("LOGNAME", *user_, "user"); !ok)
                 return unexpected_error(std::move(ok.error()));
         }
-        const std::pair<std::string, std::string>* path = nullptr;
-        for (const auto& variable : environment_) {
-            if (std::string_view(variable.first) == "PATH") {
-                path = &variable;  // names are unique (checked above)
-                continue;
-            }
-            if (auto ok =
-                    put_export(variable.first, variable.second, field_ref("environment", variable.first));
-                !ok)
-                return unexpected_error(std::move(ok.error()));
-        }
-        if (path != nullptr)
-            if (auto ok = put_export(path->first, path->second, field_ref("environment", path->first)); !ok)
-                return unexpected_error(std::move(ok.error()));
+        if (auto ok = detail::put_environment_path_last(environment_, put_export); !ok)
+            return unexpected_error(std::move(ok.error()));
         for (std::size_t i = 0; i < exec_->size(); ++i) {
             if (i > 0) sink.put(' ');
             if (auto ok = detail::put_execline_word(sink, (*exec_)[i], field_ref("exec", i)); !ok)
