@@ -66,6 +66,20 @@ struct finish_action {
     return {};
 }
 
+/// HOME, USER and LOGNAME: what the s6 and runit builders' user() exports itself.
+[[nodiscard]] inline bool is_account_variable(std::string_view name) noexcept {
+    return name == "HOME" || name == "USER" || name == "LOGNAME";
+}
+
+/// The bytes of a finish argv as a script spells it (each word quoted, a space apart), for sizing.
+[[nodiscard]] inline std::size_t finish_argv_size(
+    const std::optional<std::vector<std::string>>& argv) noexcept {
+    std::size_t n = 0;
+    if (argv)
+        for (const std::string& arg : *argv) n += arg.size() + 3;
+    return n;
+}
+
 /// Calls `put(name, value, field)` for each variable in order, PATH last: a supervisor's run script looks
 /// up every later command on the PATH in effect. Names are unique (the builders check); stops at the
 /// first error. Shared by the s6 (execline `export`) and runit (sh `export`) run scripts.

@@ -110,7 +110,7 @@ class service_builder {
                 if (environment_[j].first == name)
                     return make_error(errc::duplicate, field_ref("environment", name),
                                       "the variable is set twice");
-            if (user_ && is_account_variable(name))
+            if (user_ && detail::is_account_variable(name))
                 return make_error(errc::duplicate, field_ref("environment", name),
                                   "user() exports HOME, USER and LOGNAME for the account");
         }
@@ -194,7 +194,7 @@ class service_builder {
         files.push_back({"run", std::move(run), 0755});
         if (finish_ || permanent_failure_exit_code_) {
             std::string text;
-            detail::text_buffer finish_sink(text, 64 + finish_argv_size());
+            detail::text_buffer finish_sink(text, 64 + detail::finish_argv_size(finish_));
             if (auto ok = detail::put_finish_script(finish_sink, finish_ ? &*finish_ : nullptr,
                                                     permanent_failure_exit_code_, permanent_failure_command,
                                                     "finish");
@@ -209,18 +209,6 @@ class service_builder {
     }
 
   private:
-    /// HOME, USER and LOGNAME: what user() exports itself.
-    [[nodiscard]] static bool is_account_variable(std::string_view name) noexcept {
-        return name == "HOME" || name == "USER" || name == "LOGNAME";
-    }
-    /// The bytes of the finish argv, for sizing the finish script.
-    [[nodiscard]] std::size_t finish_argv_size() const noexcept {
-        std::size_t n = 0;
-        if (finish_)
-            for (const std::string& arg : *finish_) n += arg.size() + 3;
-        return n;
-    }
-
     std::optional<std::vector<std::string>> exec_;
     std::optional<std::string> working_directory_;
     std::vector<std::pair<std::string, std::string>> environment_;
